@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-integration lint fmt setup migrate demo bench screenshots lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+## Set up (venv, install, migrate, demo data) and serve on http://127.0.0.1:8000 (websockets included).
+run: demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## The whole suite. Integration tests run when REDIS_URL and DATABASE_URL are set (see README).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The same suite against the local PostgreSQL and Redis, as CI's second run does.
+test-integration: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/peersupport} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Regenerate the pinned versions after changing pyproject.toml.
+lock:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet ".[dev]"
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^peersupport' > requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*

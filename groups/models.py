@@ -1,0 +1,216 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from groups import texts
+
+
+class SupportGroupQuerySet(models.QuerySet):
+    def open_to_requests(self):
+        return self.filter(is_open_to_requests=True, is_archived=False)
+
+    def for_user(self, user):
+        """Groups where the user is an active member or leader."""
+        return self.filter(
+            memberships__user=user, memberships__status=Membership.Status.ACTIVE, is_archived=False
+        ).distinct()
+
+
+class SupportGroup(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(help_text="Shown in the public directory: what the group is about.")
+    who_it_is_for = models.TextField(blank=True)
+    meeting_rhythm = models.CharField(max_length=200, help_text="In words, e.g. 'Tuesdays, 7–8.30 pm, fortnightly'.")
+    welfare_threshold_minutes = models.PositiveSmallIntegerField(
+        default=10, help_text="Leaders get a welfare prompt when a member has stepped out longer than this."
+    )
+    chat_word_list = models.TextField(
+        default=texts.DEFAULT_WORD_LIST,
+        blank=True,
+        help_text="One word or phrase per line. Room chat messages containing one are held back and shown to leaders.",
+    )
+    is_open_to_requests = models.BooleanField(default=True, help_text="Listed in the public directory.")
+    is_archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SupportGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "support group"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:detail", args=[self.slug])
+
+    @property
+    def word_list(self) -> list[str]:
+        return [line.strip().lower() for line in self.chat_word_list.splitlines() if line.strip()]
+
+    def current_guidelines(self) -> "GuidelinesVersion | None":
+        return self.guideline_versions.order_by("-number").first()
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def leaders(self):
+        return self.filter(role=Membership.Role.LEADER)
+
+    def members(self):
+        return self.filter(role=Membership.Role.MEMBER)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        LEADER = "leader", "Leader"
+        MEMBER = "member", "Member"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Asked to join"
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+        REMOVED = "removed", "Removed"
+        LEFT = "left", "Left"
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    request_note = models.CharField(max_length=500, blank=True, help_text="The person's note when asking to join.")
+    requested_at = models.DateTimeField(default=timezone.now)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="one_membership_per_user_per_group")]
+        indexes = [models.Index(fields=["group", "status", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.get_role_display()}, {self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_leader(self) -> bool:
+        return self.is_active and self.role == self.Role.LEADER
+
+    def has_agreed_to_current(self) -> bool:
+        current = self.group.current_guidelines()
+        if current is None:
+            return True
+        return Agreement.objects.filter(user_id=self.user_id, version=current).exists()
+
+    @property
+    def can_join_sessions(self) -> bool:
+        """Active and agreed to the group's current guidelines (leaders agree too)."""
+        return self.is_active and self.has_agreed_to_current()
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        self.status_changed_at = timezone.now()
+        fields = ["status", "status_changed_at"]
+        if status == self.Status.ACTIVE and self.joined_at is None:
+            self.joined_at = self.status_changed_at
+            fields.append("joined_at")
+        self.save(update_fields=fields)
+
+
+class GuidelinesVersion(models.Model):
+    """One version of a group's agreement. Edits make a new version; old ones are kept as agreed to."""
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="guideline_versions")
+    number = models.PositiveIntegerField()
+    principles = models.TextField(default=texts.PRINCIPLES_TEXT)
+    guidelines = models.TextField(default=texts.GUIDELINES_TEXT)
+    change_summary = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["group", "-number"]
+        constraints = [models.UniqueConstraint(fields=["group", "number"], name="one_guidelines_number_per_group")]
+
+    def __str__(self) -> str:
+        return f"{self.group} guidelines v{self.number}"
+
+
+class Agreement(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreements")
+    version = models.ForeignKey(GuidelinesVersion, on_delete=models.PROTECT, related_name="agreements")
+    agreed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="one_agreement_per_user_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user} agreed to {self.version} at {self.agreed_at:%Y-%m-%d %H:%M}"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """A single-use, expiring, revocable invitation link. Only the token's hash is stored."""
+
+    group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(max_length=120, blank=True, help_text="For the leaders, e.g. who it is for.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_made"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True), name="invitation_not_used_and_revoked"
+            )
+        ]
+
+    @classmethod
+    def create(cls, *, group: SupportGroup, created_by, days: int = 14, note: str = "") -> tuple["Invitation", str]:
+        """Make an invitation; returns it with the raw token, which is shown once and never stored."""
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            group=group,
+            token_hash=_hash_token(token),
+            created_by=created_by,
+            note=note,
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        return invitation, token
+
+    @classmethod
+    def find(cls, token: str) -> "Invitation | None":
+        return cls.objects.select_related("group").filter(token_hash=_hash_token(token)).first()

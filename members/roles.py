@@ -1,0 +1,52 @@
+"""Who someone is in the charity: trustee, leader, member. Shared by views, consumers, admin and middleware."""
+
+from django.contrib.auth.models import AnonymousUser
+
+TRUSTEES_GROUP = "Trustees"
+
+
+
+def is_trustee(user) -> bool:
+    """A trustee (safeguarding lead) is an active staff user in the Trustees group, or a superuser."""
+    if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
+        return False
+    if not hasattr(user, "_ps_is_trustee"):
+        user._ps_is_trustee = user.is_superuser or (
+            user.is_staff and user.groups.filter(name=TRUSTEES_GROUP).exists()
+        )
+    return user._ps_is_trustee
+
+
+def leads_any_group(user) -> bool:
+    """True when the user is an active leader of at least one group (cached on the user object)."""
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return False
+    if not hasattr(user, "_ps_leads_any_group"):
+        from groups.models import Membership
+
+        user._ps_leads_any_group = Membership.objects.active().leaders().filter(user=user).exists()
+    return user._ps_leads_any_group
+
+
+def needs_mfa(user) -> bool:
+    """Leaders, trustees and any staff user must use two-step verification."""
+    return user.is_authenticated and (user.is_staff or user.is_superuser or leads_any_group(user))
+
+
+def has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+# The apps whose permissions trustees hold: safeguarding in full, the rest to view and correct.
+TRUSTEE_APP_LABELS = ("safeguarding", "groups", "group_sessions", "members")
+
+
+def sync_trustees_group(**kwargs) -> None:
+    """Create the Trustees auth group and give it every permission of the trustee apps (post_migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=TRUSTEES_GROUP)
+    perms = Permission.objects.filter(content_type__app_label__in=TRUSTEE_APP_LABELS)
+    group.permissions.add(*perms)

@@ -1,0 +1,35 @@
+"""System checks for configuration that would put members at risk."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from safeguarding.crypto import InvalidKeyConfiguration, build_multifernet
+
+
+@register(Tags.security, deploy=True)
+def check_encryption_keys(app_configs, **kwargs):
+    """Production must not run on the generated development key, and every key must be valid."""
+    problems = []
+    try:
+        build_multifernet(settings.FIELD_ENCRYPTION_KEYS)
+    except InvalidKeyConfiguration as exc:
+        problems.append(Error(str(exc), id="peersupport.E001"))
+    if settings.USING_DEV_ENCRYPTION_KEY and not settings.DEBUG:
+        problems.append(Error("FIELD_ENCRYPTION_KEYS must be set in production.", id="peersupport.E002"))
+    return problems
+
+
+@register(Tags.security, deploy=True)
+def check_debug_with_public_host(app_configs, **kwargs):
+    """DEBUG pages show settings and tracebacks: never on a host the public can reach."""
+    local = {"127.0.0.1", "localhost", "[::1]", "testserver"}
+    public = [host for host in settings.ALLOWED_HOSTS if host not in local]
+    if settings.DEBUG and public:
+        return [
+            Warning(
+                f"DEBUG is on while ALLOWED_HOSTS names public hosts ({', '.join(public)}).",
+                hint="Set DJANGO_DEBUG=false for any deployment.",
+                id="peersupport.W001",
+            )
+        ]
+    return []
