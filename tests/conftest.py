@@ -216,7 +216,7 @@ def live_asgi(transactional_db, settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
     from peersupport.asgi import application
 
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets")
+    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets-sansio")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
