@@ -5,15 +5,12 @@ from django.contrib.auth.models import AnonymousUser
 TRUSTEES_GROUP = "Trustees"
 
 
-
 def is_trustee(user) -> bool:
     """A trustee (safeguarding lead) is an active staff user in the Trustees group, or a superuser."""
     if isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
         return False
     if not hasattr(user, "_ps_is_trustee"):
-        user._ps_is_trustee = user.is_superuser or (
-            user.is_staff and user.groups.filter(name=TRUSTEES_GROUP).exists()
-        )
+        user._ps_is_trustee = user.is_superuser or (user.is_staff and user.groups.filter(name=TRUSTEES_GROUP).exists())
     return user._ps_is_trustee
 
 

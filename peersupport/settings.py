@@ -52,9 +52,7 @@ FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS", "")
 USING_DEV_ENCRYPTION_KEY = False
 if not FIELD_ENCRYPTION_KEYS:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS is not set: production mode (DJANGO_DEBUG=false) needs it."
-        )
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is not set: production mode (DJANGO_DEBUG=false) needs it.")
     from peersupport.devkeys import dev_encryption_key
 
     FIELD_ENCRYPTION_KEYS = [dev_encryption_key(BASE_DIR, testing=TESTING)]

@@ -64,9 +64,7 @@ def user_factory(db):
     def make(email: str | None = None, *, display_name: str | None = None, verified: bool = True, **extra):
         n = next(counter)
         email = email or f"person{n}@example.org"
-        user = User.objects.create_user(
-            email, TEST_PASSWORD, display_name=display_name or f"Person {n}", **extra
-        )
+        user = User.objects.create_user(email, TEST_PASSWORD, display_name=display_name or f"Person {n}", **extra)
         EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
         return user
 
@@ -104,7 +102,10 @@ def membership_factory(db, user_factory):
     def make(group, user=None, *, role=Membership.Role.MEMBER, status=Membership.Status.ACTIVE, agreed=True):
         user = user or user_factory()
         membership = Membership.objects.create(
-            group=group, user=user, role=role, status=status,
+            group=group,
+            user=user,
+            role=role,
+            status=status,
             joined_at=timezone.now() if status != Membership.Status.PENDING else None,
         )
         if agreed and (version := group.current_guidelines()):
@@ -216,7 +217,9 @@ def live_asgi(transactional_db, settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
     from peersupport.asgi import application
 
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets-sansio")
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets-sansio"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -1,5 +1,7 @@
 """The demo member signs in through the real login page, in real Chromium, against a live ASGI server."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -8,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 def test_demo_member_signs_in_and_sees_their_group(live_asgi, browser_context, settings):
     settings.DEBUG = True  # seed_demo only runs in development mode
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     from peersupport.management.commands.seed_demo import DEMO_PASSWORD
 
     page = browser_context().new_page()

@@ -64,9 +64,7 @@ class Command(BaseCommand):
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(email, DEMO_PASSWORD, display_name=name, pronouns=pronouns)
-            EmailAddress.objects.update_or_create(
-                user=user, email=email, defaults={"verified": True, "primary": True}
-            )
+            EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
             note = "member"
             if role is not None:
                 membership, _ = Membership.objects.get_or_create(
