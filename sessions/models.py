@@ -58,3 +58,6 @@ class GroupSession(models.Model):
     @property
     def join_window_opens_at(self):
         return self.starts_at - timedelta(minutes=settings.JOIN_WINDOW_MINUTES_BEFORE)
+
+
+from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant  # noqa: E402,F401

@@ -1,0 +1,143 @@
+"""The live room's shared state: who is in the room and the leaders' alert inbox.
+
+Every ASGI process serving a room reads and writes these rows, so a room survives a second process
+and a Redis outage. No free text is ever stored here: chat, private messages, trigger notes and
+check-in notes are relayed live only. An alert row says *that* something happened, never *what* was said.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# A socket that has not been heard from for this long is treated as gone (its process may have died).
+CONNECTION_STALE_AFTER = timedelta(seconds=75)
+
+
+class RoomParticipantQuerySet(models.QuerySet):
+    def in_room(self):
+        """Present or stepped out: joined and neither left nor removed."""
+        return self.filter(left_at__isnull=True, removed_at__isnull=True)
+
+
+class RoomParticipant(models.Model):
+    """One person's place in one session's room (leaders too). Created the first time they come in."""
+
+    session = models.ForeignKey("group_sessions.GroupSession", on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_places")
+    is_leader = models.BooleanField(default=False)
+    joined_at = models.DateTimeField(default=timezone.now, help_text="When they last came into the room.")
+    left_at = models.DateTimeField(null=True, blank=True)
+    stepped_out_at = models.DateTimeField(null=True, blank=True)
+    passing_since = models.DateTimeField(
+        null=True, blank=True, help_text="They said they would rather not talk today. Never counted or ranked."
+    )
+    removed_at = models.DateTimeField(null=True, blank=True, help_text="Removed from this session; cannot rejoin it.")
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = RoomParticipantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="one_room_place_per_user_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in session {self.session_id}"
+
+    @property
+    def status(self) -> str:
+        if self.removed_at:
+            return "removed"
+        if self.left_at:
+            return "left"
+        if self.stepped_out_at:
+            return "stepped_out"
+        return "present"
+
+
+class RoomConnectionQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(seen_at__gte=timezone.now() - CONNECTION_STALE_AFTER)
+
+
+class RoomConnection(models.Model):
+    """One open websocket (a tab), in whichever process holds it. Deleted when the socket closes.
+
+    Heartbeats keep `seen_at` fresh, so rows left behind by a crashed process stop counting.
+    """
+
+    participant = models.ForeignKey(RoomParticipant, on_delete=models.CASCADE, related_name="connections")
+    channel_name = models.CharField(max_length=200, unique=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    objects = RoomConnectionQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"connection of {self.participant}"
+
+
+class RoomAlertQuerySet(models.QuerySet):
+    def raised_hands(self):
+        """Hands still up, in the order they went up."""
+        return self.filter(kind=RoomAlert.Kind.HAND, lowered_at__isnull=True).order_by("created_at", "id")
+
+    def open(self):
+        return self.filter(lowered_at__isnull=True)
+
+
+class RoomAlert(models.Model):
+    """One item in the leaders' shared inbox. Holds the kind and metadata only, never what anyone wrote."""
+
+    class Kind(models.TextChoices):
+        HAND = "hand", "Raised hand"
+        MESSAGE = "message", "Private message"
+        TRIGGERED = "triggered", "Found something triggering"
+        CHECK_IN = "check_in", "Leaving check-in"
+        LEFT = "left", "Left without a check-in"
+        HELD_CHAT = "held_chat", "Chat message held back"
+        WELFARE = "welfare", "Stepped out for a while"
+
+    class CheckIn(models.TextChoices):
+        OK = "ok", "I'm OK, just need to go"
+        CONTACT = "contact", "I'd like someone to contact me"
+        NOTE = "note", "Something else (wrote a note)"
+
+    session = models.ForeignKey("group_sessions.GroupSession", on_delete=models.CASCADE, related_name="room_alerts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_alerts")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    check_in = models.CharField(max_length=10, choices=CheckIn.choices, blank=True)
+    had_note = models.BooleanField(default=False, help_text="A note was relayed live to the leaders (not stored).")
+    matched_word = models.CharField(
+        max_length=100, blank=True, help_text="For held-back chat: the word-list entry that matched (not the message)."
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lowered_at = models.DateTimeField(null=True, blank=True, help_text="Hand lowered, or no longer current.")
+    lowered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    concern_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoomAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["session", "kind", "lowered_at"])]
+        constraints = [
+            # One raised hand per person at a time, however many tabs or processes race to raise it.
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=Q(kind="hand", lowered_at__isnull=True),
+                name="one_raised_hand_per_user_per_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.user} in session {self.session_id}"
