@@ -2,13 +2,23 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, DateTimeField, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
 from groups import texts
+
+# Paths under /groups/ that a group's slug must not take.
+RESERVED_SLUGS = frozenset({"mine", "invite", "new"})
+
+
+def validate_not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"“{slug}” is used by the site itself; please choose another web address.")
 
 
 class SupportGroupQuerySet(models.QuerySet):
@@ -24,10 +34,10 @@ class SupportGroupQuerySet(models.QuerySet):
 
 class SupportGroup(models.Model):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_not_reserved])
     description = models.TextField(help_text="Shown in the public directory: what the group is about.")
     who_it_is_for = models.TextField(blank=True)
-    meeting_rhythm = models.CharField(max_length=200, help_text="In words, e.g. 'Tuesdays, 7–8.30 pm, fortnightly'.")
+    meeting_rhythm = models.CharField(max_length=200, help_text="In words, e.g. 'Tuesdays, 7–8.30 pm, fortnightly'.")  # noqa: RUF001
     welfare_threshold_minutes = models.PositiveSmallIntegerField(
         default=10, help_text="Leaders get a welfare prompt when a member has stepped out longer than this."
     )
@@ -70,6 +80,43 @@ class MembershipQuerySet(models.QuerySet):
     def members(self):
         return self.filter(role=Membership.Role.MEMBER)
 
+    def pending(self):
+        return self.filter(status=Membership.Status.PENDING)
+
+    def with_agreement_state(self):
+        """Annotate agreed_to_current: agreed to the group's newest guidelines (True if it has none)."""
+        newest = GuidelinesVersion.objects.filter(group=OuterRef("group")).order_by("-number").values("pk")[:1]
+        return self.annotate(current_guidelines_id=Subquery(newest)).annotate(
+            agreed_to_current=Case(
+                When(current_guidelines_id__isnull=True, then=Value(True)),
+                default=Exists(
+                    Agreement.objects.filter(user=OuterRef("user"), version=OuterRef("current_guidelines_id"))
+                ),
+            )
+        )
+
+    def with_last_attendance(self):
+        """Annotate last_attended_at from the sessions app's attendance records (None if there are none)."""
+        try:
+            attendance = apps.get_model("group_sessions", "Attendance")
+        except LookupError:  # the sessions app has no attendance model (yet)
+            return self.annotate(last_attended_at=Value(None, output_field=DateTimeField()))
+        latest = (
+            attendance.objects.filter(session__group=OuterRef("group"), user=OuterRef("user"))
+            .order_by("-joined_at")
+            .values("joined_at")[:1]
+        )
+        return self.annotate(last_attended_at=Subquery(latest))
+
+    def with_next_session(self):
+        """Annotate next_session_starts_at and next_session_topic: the group's next session not yet over."""
+        group_session = apps.get_model("group_sessions", "GroupSession")
+        upcoming = group_session.objects.upcoming().filter(group=OuterRef("group")).order_by("starts_at")
+        return self.annotate(
+            next_session_starts_at=Subquery(upcoming.values("starts_at")[:1]),
+            next_session_topic=Subquery(upcoming.values("topic")[:1]),
+        )
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -82,6 +129,7 @@ class Membership(models.Model):
         SUSPENDED = "suspended", "Suspended"
         REMOVED = "removed", "Removed"
         LEFT = "left", "Left"
+        DECLINED = "declined", "Request declined"
 
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -89,6 +137,9 @@ class Membership(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     request_note = models.CharField(max_length=500, blank=True, help_text="The person's note when asking to join.")
     requested_at = models.DateTimeField(default=timezone.now)
+    decline_message = models.CharField(
+        max_length=1000, blank=True, help_text="A leader's optional words to the person when declining a request."
+    )
     joined_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
 
@@ -109,7 +160,13 @@ class Membership(models.Model):
     def is_leader(self) -> bool:
         return self.is_active and self.role == self.Role.LEADER
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
     def has_agreed_to_current(self) -> bool:
+        if hasattr(self, "agreed_to_current"):  # annotated by MembershipQuerySet.with_agreement_state()
+            return self.agreed_to_current
         current = self.group.current_guidelines()
         if current is None:
             return True
@@ -197,6 +254,28 @@ class Invitation(models.Model):
                 condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True), name="invitation_not_used_and_revoked"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.group} ({self.state_label})"
+
+    @property
+    def state(self) -> str:
+        """used, withdrawn, expired or open: what a leader sees, and why a person is refused."""
+        if self.used_at is not None:
+            return "used"
+        if self.revoked_at is not None:
+            return "withdrawn"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+    @property
+    def state_label(self) -> str:
+        return {"used": "Used", "withdrawn": "Withdrawn", "expired": "Expired", "open": "Not used yet"}[self.state]
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state == "open"
 
     @classmethod
     def create(cls, *, group: SupportGroup, created_by, days: int = 14, note: str = "") -> tuple["Invitation", str]:

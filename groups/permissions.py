@@ -37,9 +37,7 @@ def get_group_for_user(user, slug: str, *, leader: bool = False) -> tuple[Suppor
     if not user.is_authenticated:
         raise Http404("No such group.")
     membership = (
-        Membership.objects.select_related("group")
-        .filter(user=user, group__slug=slug, group__is_archived=False)
-        .first()
+        Membership.objects.select_related("group").filter(user=user, group__slug=slug, group__is_archived=False).first()
     )
     membership = check_membership(membership, leader=leader)
     return membership.group, membership
