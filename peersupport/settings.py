@@ -170,7 +170,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Finds sessions due a 24-hour or 1-hour reminder and queues one task per session and kind.
+    "sessions-dispatch-reminders": {"task": "sessions.dispatch_due_reminders", "schedule": 300.0},
+    "sessions-purge-join-tokens": {"task": "sessions.purge_join_tokens", "schedule": 3600.0},
+}
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
@@ -259,14 +263,17 @@ STORAGES = {
     },
 }
 
-# Email: console by default; SMTP when EMAIL_HOST is set.
+# Email: console by default; SMTP when EMAIL_HOST is set; files in EMAIL_FILE_PATH (tests with a real worker).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = envint("EMAIL_PORT", "587")
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+elif EMAIL_FILE_PATH:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Peer Support <no-reply@peersupport.invalid>")
@@ -294,3 +301,13 @@ ROOM_RATE_LIMIT_EVENTS = envint("ROOM_RATE_LIMIT_EVENTS", "5")
 ROOM_RATE_LIMIT_SECONDS = 1
 RETENTION_CLOSED_CASE_DAYS = envint("RETENTION_CLOSED_CASE_DAYS", str(365 * 6))
 RETENTION_ATTENDANCE_DAYS = envint("RETENTION_ATTENDANCE_DAYS", str(365 * 2))
+# Where a removed member can ask for a review, and who answers safeguarding questions (shown in emails).
+SAFEGUARDING_CONTACT_EMAIL = os.environ.get("SAFEGUARDING_CONTACT_EMAIL", "safeguarding@peersupport.invalid")
+CELERY_BEAT_SCHEDULE["safeguarding-lift-expired-removals"] = {
+    "task": "safeguarding.tasks.lift_expired_removals",
+    "schedule": 60.0,  # temporary removals end within a minute of their time
+}
+CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
+    "task": "safeguarding.tasks.purge_expired_records",
+    "schedule": 60.0 * 60 * 24,
+}
