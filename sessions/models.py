@@ -39,6 +39,20 @@ class GroupSessionQuerySet(models.QuerySet):
     def not_cancelled(self):
         return self.exclude(status=GroupSession.Status.CANCELLED)
 
+    def without_link(self):
+        """For pages and lists: the protected link is never loaded where it is not needed."""
+        return self.defer("meeting_link")
+
+    def in_calendar_of(self, user, *, days_back: int = 31):
+        """A member's calendar feed: their groups' sessions from a month back on, cancelled ones included
+        (marked cancelled, so calendars remove them)."""
+        return (
+            self.for_member(user)
+            .filter(group__is_archived=False, ends_at__gte=timezone.now() - timedelta(days=days_back))
+            .only("pk", "topic", "starts_at", "ends_at", "status", "cancelled_at", "created_at")
+            .order_by("starts_at")
+        )
+
     def due_reminder(self, kind: str, *, now: datetime | None = None):
         """Sessions whose reminder of this kind should go out now and has not been queued yet."""
         now = now or timezone.now()
