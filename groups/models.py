@@ -142,6 +142,7 @@ class Membership(models.Model):
     )
     joined_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
+    role_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -151,6 +152,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.group} ({self.get_role_display()}, {self.get_status_display()})"
+
+    def audit_label(self) -> str:
+        """No names: audit labels outlive erasure (see safeguarding.audit)."""
+        return f"membership #{self.pk} of group #{self.group_id}"
 
     @property
     def is_active(self) -> bool:
@@ -177,6 +182,11 @@ class Membership(models.Model):
         """Active and agreed to the group's current guidelines (leaders agree too)."""
         return self.is_active and self.has_agreed_to_current()
 
+    def set_role(self, role: str) -> None:
+        self.role = role
+        self.role_changed_at = timezone.now()
+        self.save(update_fields=["role", "role_changed_at"])
+
     def set_status(self, status: str) -> None:
         self.status = status
         self.status_changed_at = timezone.now()
@@ -185,6 +195,11 @@ class Membership(models.Model):
             self.joined_at = self.status_changed_at
             fields.append("joined_at")
         self.save(update_fields=fields)
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers send CRLF from textareas; store LF without surrounding blank space."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 class GuidelinesVersion(models.Model):
@@ -204,6 +219,33 @@ class GuidelinesVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} guidelines v{self.number}"
+
+    def audit_label(self) -> str:
+        return f"guidelines v{self.number} of group #{self.group_id}"
+
+    def has_same_text(self, principles: str, guidelines: str) -> bool:
+        mine = (normalise_newlines(self.principles), normalise_newlines(self.guidelines))
+        return mine == (normalise_newlines(principles), normalise_newlines(guidelines))
+
+    def principle_items(self) -> list[tuple[str, str]]:
+        """The principles as (name, meaning) pairs, one per "Name: meaning" line."""
+        items = []
+        for line in self.principles.splitlines():
+            name, sep, meaning = line.partition(":")
+            if line.strip():
+                items.append((name.strip(), meaning.strip()) if sep else ("", line.strip()))
+        return items
+
+    def guideline_sections(self) -> list[tuple[str, list[str]]]:
+        """The guidelines as (heading, paragraphs): blocks split by blank lines, a block's first line its heading."""
+        sections = []
+        for block in normalise_newlines(self.guidelines).split("\n\n"):
+            lines = [line.strip() for line in block.splitlines() if line.strip()]
+            if len(lines) > 1:
+                sections.append((lines[0], lines[1:]))
+            elif lines:
+                sections.append(("", lines))
+        return sections
 
 
 class Agreement(models.Model):
@@ -293,3 +335,30 @@ class Invitation(models.Model):
     @classmethod
     def find(cls, token: str) -> "Invitation | None":
         return cls.objects.select_related("group").filter(token_hash=_hash_token(token)).first()
+
+
+class GroupEmailSent(models.Model):
+    """A claim that one email about one membership event went out: claimed before sending, so never twice.
+
+    `about` is the time of the event the email is about (a request, an answer, an appointment), so the
+    same kind of email can go again for a later event of the same membership.
+    """
+
+    class Kind(models.TextChoices):
+        REQUEST_TO_LEADERS = "request_to_leaders", "Join request, to the leaders"
+        REQUEST_APPROVED = "request_approved", "Request approved"
+        REQUEST_DECLINED = "request_declined", "Request declined"
+        MADE_LEADER = "made_leader", "Made a leader"
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="emails_sent")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    about = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "kind", "about"], name="one_group_email_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for membership {self.membership_id}"

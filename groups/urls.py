@@ -4,8 +4,21 @@ from groups import views
 
 app_name = "groups"
 
+# Fixed paths come before "<slug>/": models.RESERVED_SLUGS keeps a group from taking their names.
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("mine/", views.my_groups, name="mine"),
+    path("invite/<str:token>/", views.invitation, name="invitation"),
     path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/ask/", views.ask_to_join, name="ask"),
+    path("<slug:slug>/agree/", views.agree, name="agree"),
+    path("<slug:slug>/leave/", views.leave, name="leave"),
+    path("<slug:slug>/guidelines/edit/", views.edit_guidelines, name="edit_guidelines"),
+    path("<slug:slug>/members/", views.members, name="members"),
+    path("<slug:slug>/members/<int:membership_id>/approve/", views.approve, name="approve"),
+    path("<slug:slug>/members/<int:membership_id>/decline/", views.decline, name="decline"),
+    path("<slug:slug>/members/<int:membership_id>/make-leader/", views.make_leader, name="make_leader"),
+    path("<slug:slug>/members/<int:membership_id>/step-down/", views.step_down, name="step_down"),
+    path("<slug:slug>/invitations/", views.create_invitation, name="create_invitation"),
+    path("<slug:slug>/invitations/<int:invitation_id>/revoke/", views.revoke_invitation, name="revoke_invitation"),
 ]

@@ -1,9 +1,49 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Group pages: directory, my groups, the group page and agreement, leaving, and the leaders' members page.
 
+Views are thin: every lookup goes through groups.permissions, every change through groups.services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from groups import services
+from groups.forms import AgreementForm, DeclineForm, GuidelinesForm, InvitationForm, JoinRequestForm
 from groups.models import Membership, SupportGroup
-from groups.permissions import get_group_for_user
+from groups.permissions import (
+    agree_url,
+    get_group_for_user,
+    get_invitation_for_leader,
+    get_membership_for_leader,
+    get_open_group,
+)
+from sessions.models import GroupSession
+
+UPCOMING_SESSIONS_SHOWN = 6
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
+def _session_url(session: GroupSession) -> str | None:
+    """The member's page for a session, once the sessions app offers one."""
+    get_url = getattr(session, "get_absolute_url", None)
+    return get_url() if get_url else None
+
+
+# --- public and member pages --------------------------------------------------------------------
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -12,17 +52,268 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def ask_to_join(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_open_group(slug)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_to_join(group, user=request.user, note=form.cleaned_data["note"])
+        except services.GroupActionRefused as refusal:
+            messages.info(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Thank you for asking to join {group.name}. We've let the group's leaders know, "
+                "and you'll get an email when they reply.",
+            )
+        return redirect("groups:mine")
+    return render(request, "groups/ask_to_join.html", {"group": group, "form": form})
+
+
+@login_required
 def my_groups(request: HttpRequest) -> HttpResponse:
-    memberships = (
-        Membership.objects.filter(user=request.user)
-        .exclude(status=Membership.Status.LEFT)
+    memberships = list(
+        Membership.objects.filter(user=request.user, status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING])
         .select_related("group")
+        .filter(group__is_archived=False)
+        .with_agreement_state()
+        .with_next_session()
         .order_by("group__name")
     )
-    return render(request, "groups/my_groups.html", {"memberships": memberships})
+    context = {
+        "leading": [m for m in memberships if m.is_leader],
+        "member_of": [m for m in memberships if m.is_active and not m.is_leader],
+        "pending": [m for m in memberships if m.is_pending],
+    }
+    return render(request, "groups/my_groups.html", context)
 
 
 @login_required
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_user(request.user, slug)
-    return render(request, "groups/detail.html", {"group": group, "membership": membership})
+    guidelines = group.current_guidelines()
+    agreed = membership.has_agreed_to_current()
+    sessions = []
+    for session in GroupSession.objects.upcoming().filter(group=group)[:UPCOMING_SESSIONS_SHOWN]:
+        url = _session_url(session)
+        # Until they agree, every way into a session goes through the agreement first.
+        sessions.append((session, url if agreed or url is None else agree_url(group, url)))
+    leaders = (
+        Membership.objects.active().leaders().filter(group=group).select_related("user").order_by("user__display_name")
+    )
+    context = {
+        "group": group,
+        "membership": membership,
+        "guidelines": guidelines,
+        "agreed": agreed,
+        "sessions": sessions,
+        "leader_names": [m.user.name_with_pronouns for m in leaders],
+    }
+    return render(request, "groups/detail.html", context)
+
+
+@login_required
+def agree(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = get_group_for_user(request.user, slug)
+    guidelines = group.current_guidelines()
+    next_url = _safe_next(request, group.get_absolute_url())
+    if guidelines is None or membership.has_agreed_to_current():
+        return redirect(next_url)
+    form = AgreementForm(request.POST or None, initial={"version": guidelines.pk})
+    if request.method == "POST" and form.is_valid():
+        # The version the person read: if the guidelines changed meanwhile, the service refuses kindly.
+        read = group.guideline_versions.filter(pk=form.cleaned_data["version"]).first() or guidelines
+        try:
+            services.agree(membership, version=read)
+        except services.GroupActionRefused as refusal:
+            messages.info(request, str(refusal))
+            return redirect(agree_url(group, next_url))
+        messages.success(request, "Thank you for agreeing to the group's guidelines.")
+        return redirect(next_url)
+    previous = group.guideline_versions.filter(agreements__user=request.user).exists()
+    context = {"group": group, "guidelines": guidelines, "form": form, "next": next_url, "asked_again": previous}
+    return render(request, "groups/agree.html", context)
+
+
+@login_required
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = get_group_for_user(request.user, slug, allow_pending=True)
+    if request.method == "POST":
+        was_pending = membership.is_pending
+        try:
+            services.leave_group(membership)
+        except services.GroupActionRefused as refusal:
+            messages.info(request, str(refusal))
+            return redirect(group.get_absolute_url())
+        if was_pending:
+            messages.success(request, f"You've withdrawn your request to join {group.name}.")
+        else:
+            messages.success(request, f"You've left {group.name}. Thank you for being part of it; take care.")
+        return redirect("groups:mine")
+    return render(request, "groups/leave.html", {"group": group, "membership": membership})
+
+
+# --- leaders ------------------------------------------------------------------------------------
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    group, membership = get_group_for_user(request.user, slug, leader=True)
+    everyone = list(
+        group.memberships.exclude(status__in=[Membership.Status.LEFT, Membership.Status.DECLINED])
+        .select_related("user")
+        .with_last_attendance()
+        .order_by("user__display_name", "pk")
+    )
+    context = {
+        "group": group,
+        "membership": membership,
+        "pending": sorted((m for m in everyone if m.is_pending), key=lambda m: m.requested_at),
+        "people": [m for m in everyone if not m.is_pending],
+        "invitations": group.invitations.select_related("created_by", "used_by")[:50],
+        "invitation_form": InvitationForm(),
+    }
+    return render(request, "groups/members.html", context)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, target = get_membership_for_leader(request.user, slug, membership_id)
+    try:
+        services.approve_request(target, actor=request.user)
+    except services.GroupActionRefused as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, f"{target.user.display_name} is now a member. We've emailed them a welcome.")
+    return redirect("groups:members", group.slug)
+
+
+@login_required
+def decline(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, target = get_membership_for_leader(request.user, slug, membership_id)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_request(target, actor=request.user, message=form.cleaned_data["message"])
+        except services.GroupActionRefused as refusal:
+            messages.info(request, str(refusal))
+        else:
+            messages.success(request, f"We've let {target.user.display_name} know, kindly.")
+        return redirect("groups:members", group.slug)
+    return render(request, "groups/decline.html", {"group": group, "target": target, "form": form})
+
+
+@login_required
+@require_POST
+def make_leader(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, target = get_membership_for_leader(request.user, slug, membership_id)
+    try:
+        services.appoint_leader(target, actor=request.user)
+    except services.GroupActionRefused as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, f"{target.user.display_name} is now a leader of {group.name}.")
+    return redirect("groups:members", group.slug)
+
+
+@login_required
+@require_POST
+def step_down(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    group, target = get_membership_for_leader(request.user, slug, membership_id)
+    try:
+        services.step_down(target, actor=request.user)
+    except services.GroupActionRefused as refusal:
+        messages.info(request, str(refusal))
+        return redirect("groups:members", group.slug)
+    if target.user_id == request.user.pk:
+        messages.success(request, f"You've stepped down as a leader of {group.name}. Thank you.")
+        return redirect(group.get_absolute_url())
+    messages.success(request, f"{target.user.display_name} is no longer a leader of {group.name}.")
+    return redirect("groups:members", group.slug)
+
+
+@never_cache
+@login_required
+@require_POST
+def create_invitation(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _ = get_group_for_user(request.user, slug, leader=True)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.info(request, "Please choose how many days the link should work for (1 to 60).")
+        return redirect("groups:members", group.slug)
+    invitation, token = services.create_invitation(
+        group, actor=request.user, days=form.cleaned_data["days"], note=form.cleaned_data["note"]
+    )
+    # The raw token is shown this once and never stored: this response is the only place it exists.
+    url = request.build_absolute_uri(reverse("groups:invitation", args=[token]))
+    return render(request, "groups/invitation_created.html", {"group": group, "invitation": invitation, "url": url})
+
+
+@login_required
+@require_POST
+def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    group, invitation = get_invitation_for_leader(request.user, slug, invitation_id)
+    try:
+        services.revoke_invitation(invitation, actor=request.user)
+    except services.GroupActionRefused as refusal:
+        messages.info(request, str(refusal))
+    else:
+        messages.success(request, "The invitation is withdrawn: its link no longer works.")
+    return redirect("groups:members", group.slug)
+
+
+@login_required
+def edit_guidelines(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _ = get_group_for_user(request.user, slug, leader=True)
+    current = group.current_guidelines()
+    form = GuidelinesForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.publish_guidelines(group, actor=request.user, **form.cleaned_data)
+        except services.GroupActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} of the guidelines is published. "
+                "Members will be asked to read and agree to it before their next session.",
+            )
+            return redirect(group.get_absolute_url())
+    return render(request, "groups/edit_guidelines.html", {"group": group, "form": form, "current": current})
+
+
+# --- invitations --------------------------------------------------------------------------------
+
+
+# How a refused invitation answers: unknown links are simply not found; the rest are gone or not for you.
+REFUSAL_STATUS = {"unknown": 404, "other_group": 400, "not_allowed": 403}
+
+
+def _invitation_refused(request: HttpRequest, refusal: services.InvitationRefused) -> HttpResponse:
+    status = REFUSAL_STATUS.get(refusal.code, 410)
+    return render(request, "groups/invitation_refused.html", {"message": str(refusal)}, status=status)
+
+
+@never_cache
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link a leader sent: see which group it is for, sign up or sign in, then join and agree."""
+    try:
+        invitation = services.check_invitation(token)
+    except services.InvitationRefused as refusal:
+        return _invitation_refused(request, refusal)
+    group = invitation.group
+    if request.method != "POST":
+        return render(request, "groups/invitation.html", {"group": group})
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    try:
+        # The form names the group the person chose to join: never join them to a different one.
+        services.accept_invitation(token, user=request.user, group_slug=request.POST.get("group", ""))
+    except services.InvitationRefused as refusal:
+        if refusal.code != "already_member":
+            return _invitation_refused(request, refusal)
+        messages.info(request, str(refusal))
+        return redirect(group.get_absolute_url())
+    messages.success(request, f"Welcome to {group.name}.")
+    return redirect(agree_url(group, group.get_absolute_url()))
