@@ -63,3 +63,15 @@ def test_bad_boolean_is_an_error_not_a_silent_false():
 def test_debug_with_a_public_host_is_warned_about():
     result = run_manage("check", "--deploy", env={"DJANGO_DEBUG": "true", "ALLOWED_HOSTS": "peersupport.example.org"})
     assert "peersupport.W001" in result.stderr + result.stdout
+
+
+def test_production_settings_make_cookies_secure_and_send_hsts():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, "
+        "s.SESSION_COOKIE_SAMESITE, s.X_FRAME_OPTIONS)"
+    )
+    result = run_manage("shell", "-c", code, env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True", "True", "True", "Lax", "DENY"]
