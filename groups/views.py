@@ -37,12 +37,6 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _session_url(session: GroupSession) -> str | None:
-    """The member's page for a session, once the sessions app offers one."""
-    get_url = getattr(session, "get_absolute_url", None)
-    return get_url() if get_url else None
-
-
 # --- public and member pages --------------------------------------------------------------------
 
 
@@ -93,11 +87,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_user(request.user, slug)
     guidelines = group.current_guidelines()
     agreed = membership.has_agreed_to_current()
-    sessions = []
-    for session in GroupSession.objects.upcoming().filter(group=group)[:UPCOMING_SESSIONS_SHOWN]:
-        url = _session_url(session)
-        # Until they agree, every way into a session goes through the agreement first.
-        sessions.append((session, url if agreed or url is None else agree_url(group, url)))
+    # Each links to the session's page, which sends anyone who has not agreed yet to the agree page first.
+    sessions = GroupSession.objects.upcoming().filter(group=group).without_link()[:UPCOMING_SESSIONS_SHOWN]
     leaders = (
         Membership.objects.active().leaders().filter(group=group).select_related("user").order_by("user__display_name")
     )
@@ -286,8 +277,10 @@ def edit_guidelines(request: HttpRequest, slug: str) -> HttpResponse:
 # --- invitations --------------------------------------------------------------------------------
 
 
-# How a refused invitation answers: unknown links are simply not found; the rest are gone or not for you.
-REFUSAL_STATUS = {"unknown": 404, "other_group": 400, "not_allowed": 403}
+# How a refused invitation answers: unknown links are not found and spent ones are gone. A link that still
+# works (for another group, or for someone who may not join now) answers 200: Django logs the path of every
+# 4xx response, and that path holds a live token.
+REFUSAL_STATUS = {"unknown": 404, "other_group": 200, "not_allowed": 200}
 
 
 def _invitation_refused(request: HttpRequest, refusal: services.InvitationRefused) -> HttpResponse:
