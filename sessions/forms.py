@@ -12,7 +12,8 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 class MeetingLinkField(forms.URLField):
     """A video meeting address (Jitsi, Zoom, Teams...): https only, so it is never sent in the clear."""
 
-    default_validators = [URLValidator(schemes=["https"], message="Please enter a secure meeting link (https://…).")]
+    default_validators = [URLValidator(schemes=["https"])]
+    default_error_messages = {"invalid": "Please enter a secure meeting link, starting https://"}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
