@@ -1,3 +1,9 @@
-"""Websocket routes of the live room (filled in by the live room work)."""
+"""Websocket routes of the live room."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from sessions.consumers import RoomConsumer
+
+websocket_urlpatterns = [
+    path("ws/sessions/<int:session_id>/", RoomConsumer.as_asgi()),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import views
+from sessions import room_views, views
 
 app_name = "sessions"
 
@@ -27,4 +27,12 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("figures/", views.figures, name="figures"),
+    # The live room and the leaders' dashboard (sessions/room_views.py).
+    path("<int:session_id>/room/", room_views.room_page, name="room"),
+    path("<int:session_id>/room/action/", room_views.room_action, name="room_action"),
+    path("<int:session_id>/room/state.json", room_views.room_state, name="room_state"),
+    path("<int:session_id>/room/left/", room_views.room_left, name="room_left"),
+    path("<int:session_id>/dashboard/", room_views.dashboard, name="dashboard"),
+    path("<int:session_id>/dashboard/action/", room_views.dashboard_action, name="dashboard_action"),
+    path("<int:session_id>/dashboard/snapshot.json", room_views.dashboard_snapshot, name="dashboard_snapshot"),
 ]

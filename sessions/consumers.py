@@ -1,0 +1,180 @@
+"""The live room's websocket: thin on purpose.
+
+parse and validate -> re-check the person's place in the room -> sessions.room does the work in the
+database -> deliver the outcome through the channel layer after it committed. Every database touch
+goes through `database_sync_to_async`, once per event. Message text is never logged.
+"""
+
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from sessions import live, room
+from sessions.room_protocol import ProtocolError, TokenBucket, check_frame, parse
+
+logger = logging.getLogger(__name__)
+
+# Close codes after accept (the browser does not reconnect after these).
+CLOSE_REFUSED = 4001
+CLOSE_ENDED = 4002
+CLOSE_LEFT = 4003
+
+SESSION_ENDED = "The session has ended. Thank you for being here today, and take good care of yourself."
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    admitted = False
+    is_leader = False
+
+    async def connect(self):
+        self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        self.user = self.scope.get("user")
+        if self.user is None or not self.user.is_authenticated:
+            await self.close()
+            return
+        admitted = await database_sync_to_async(self._authorise)()
+        if not admitted:
+            await self.close()  # before accept: the handshake is refused (HTTP 403)
+            return
+        self.groups_joined = [live.session_group(self.session_id), live.user_group(self.user.pk)]
+        if self.is_leader:
+            self.groups_joined.append(live.leaders_group(self.session_id))
+        try:
+            # Join the groups before reading the state, so nothing that happens in between is missed.
+            for group in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception as exc:
+            logger.warning("room: channel layer unavailable on connect (%s)", type(exc).__name__)
+            await self._leave_groups()
+            await self.close()  # the page falls back to plain requests until it can reconnect
+            return
+        welcome, outcome = await database_sync_to_async(self._enter)()
+        self.admitted = True
+        self.bucket = TokenBucket(settings.ROOM_RATE_LIMIT_EVENTS, settings.ROOM_RATE_LIMIT_SECONDS, time.monotonic)
+        await self.accept()
+        await self._send(welcome)
+        await self._deliver(outcome)
+
+    def _authorise(self) -> bool:
+        refusal = room.refusal_for(self.user, self.session_id)
+        if refusal is not None:
+            logger.info("room: refused a socket for session %s (%s)", self.session_id, refusal.code)
+            return False
+        self.room_session, self.membership = room.get_room_for_user(self.user, self.session_id)
+        self.is_leader = self.membership.is_leader
+        return True
+
+    def _enter(self) -> tuple[dict, "room.Outcome"]:
+        outcome = room.enter(self.room_session, self.membership, channel_name=self.channel_name)
+        welcome = room.snapshot(self.room_session) if self.is_leader else room.welcome(self.room_session, self.user)
+        return welcome, outcome
+
+    async def disconnect(self, code):
+        if not self.admitted:
+            return
+        self.admitted = False
+        await self._leave_groups()
+        try:
+            outcome = await database_sync_to_async(room.disconnect)(
+                self.session_id, self.user.pk, channel_name=self.channel_name
+            )
+        except Exception:
+            logger.exception("room: could not record a socket closing for session %s", self.session_id)
+            return
+        await self._deliver(outcome)
+
+    async def _leave_groups(self):
+        for group in getattr(self, "groups_joined", []):
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception as exc:
+                logger.warning("room: could not leave group %s (%s)", group, type(exc).__name__)
+
+    # --- from the browser ---------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            if text_data is None:
+                raise ProtocolError("invalid_json", "Messages must be JSON text.")
+            if not self.bucket.take():
+                raise ProtocolError("rate_limited", "That was a lot at once. Please wait a moment and try again.")
+            check_frame(text_data)
+            try:
+                data = json.loads(text_data)
+            except ValueError:
+                raise ProtocolError("invalid_json", "That message could not be read.") from None
+            command = parse(data, is_leader=self.is_leader)
+            if command.type == "ping":
+                outcome = await database_sync_to_async(self._heartbeat)()
+            else:
+                outcome = await database_sync_to_async(room.perform)(self.session_id, self.user, command)
+        except ProtocolError as exc:
+            await self._send(room.error(exc.code, exc.message))
+            return
+        except room.RoomRefused as exc:
+            await self._refuse(exc)
+            return
+        except Exception as exc:
+            logger.error(
+                "room: an action failed in session %s (%s)", self.session_id, type(exc).__name__, exc_info=True
+            )
+            await self._send(room.error("server_error", "Something went wrong on our side. Please try again."))
+            return
+        if not await self._deliver(outcome):
+            await self._send(room.error("not_delivered", room.NOT_DELIVERED))
+            return
+        if outcome.reply:
+            await self._send(outcome.reply)
+        if command.type == "leave":
+            await self.close(code=CLOSE_LEFT)
+
+    def _heartbeat(self) -> "room.Outcome":
+        seat = room.current_seat(self.session_id, self.user.pk)
+        return room.heartbeat(seat, channel_name=self.channel_name)
+
+    async def _deliver(self, outcome) -> bool:
+        """Send an outcome's messages; on a failed required one, undo and report False."""
+        for delivery in outcome.deliveries:
+            try:
+                await self.channel_layer.group_send(delivery.group, {"type": "room.event", "payload": delivery.payload})
+            except Exception as exc:
+                logger.warning("room: could not deliver to %s (%s)", delivery.group, type(exc).__name__)
+                if delivery.required:
+                    if outcome.undo:
+                        await database_sync_to_async(outcome.undo)()
+                    return False
+        return True
+
+    async def _send(self, payload: dict):
+        await self.send(text_data=json.dumps(payload))
+
+    async def _refuse(self, refusal: "room.RoomRefused"):
+        await self._send({"type": "closed", "reason": refusal.code, "message": refusal.message})
+        await self.close(code=CLOSE_REFUSED)
+
+    # --- from the channel layer (handler names follow the message type) --------------------------
+
+    async def room_event(self, event):
+        payload = event["payload"]
+        # user.<id> groups span every room the person is in: only this room's messages belong here.
+        if payload.get("session_id", self.session_id) != self.session_id:
+            return
+        await self._send(payload)
+        if payload["type"] == "left":
+            await self.close(code=CLOSE_LEFT)
+
+    async def room_closed(self, event):
+        """Someone's access changed (removal, suspension): re-check against the database, close if gone."""
+        try:
+            await database_sync_to_async(room.current_seat)(self.session_id, self.user.pk)
+        except room.RoomRefused as exc:
+            await self._refuse(exc)
+
+    async def room_ended(self, event):
+        if event.get("session_id") == self.session_id:
+            await self._send({"type": "session_ended", "message": SESSION_ENDED})
+            await self.close(code=CLOSE_ENDED)

@@ -1,0 +1,208 @@
+"""The room page, the leaders' dashboard, and their plain-HTTP fallbacks.
+
+Every room action is an ordinary form POST that works without JavaScript; the pages' scripts use the
+websocket instead, and fall back to these endpoints (fetch, JSON) while the socket is down. The
+dashboard polls the snapshot endpoint while its socket is down.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from groups.models import Membership
+from sessions import live, room
+from sessions.permissions import get_session_for_user
+from sessions.room_models import RoomParticipant
+from sessions.room_protocol import ProtocolError, parse
+
+# Over plain HTTP nothing can be relayed without the channel layer; say so plainly, and keep nothing.
+NOT_DELIVERED_OVER_HTTP = {
+    "message": (
+        "Your message could not reach the leaders: the live connection isn't working just now. It has not been "
+        "kept anywhere. You can raise your hand instead, or try again in a moment."
+    ),
+    "chat": (
+        "Your chat message didn't arrive: the live connection isn't working just now. It has not been kept anywhere."
+    ),
+    "reply": "Your reply could not be delivered: the live connection isn't working just now. It was not kept.",
+}
+
+# The member's words for the leaving check-in (the leaders see RoomAlert.CheckIn's labels).
+CHECK_IN_CHOICES = [
+    ("ok", "I'm OK, just need to go"),
+    ("contact", "I'd like someone to contact me"),
+    ("note", "Something else: I'll write a few words"),
+]
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _room_or_not_open(request: HttpRequest, session_id: int, *, leader: bool = False):
+    """(session, membership, None), or (None, None, a calm 'not open' page)."""
+    try:
+        session, membership = room.get_room_for_user(request.user, session_id, leader=leader)
+    except room.RoomNotOpen as exc:
+        session, _ = get_session_for_user(request.user, session_id)
+        page = render(request, "sessions/room_not_open.html", {"session": session, "reason": str(exc)}, status=409)
+        return None, None, page
+    return session, membership, None
+
+
+def _leader_names(session) -> list[str]:
+    leaders = Membership.objects.active().leaders().filter(group_id=session.group_id).select_related("user")
+    return [m.user.name_with_pronouns for m in leaders.order_by("user__display_name")]
+
+
+@never_cache
+@login_required
+@require_GET
+def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The member's room. Opening it is coming into the room (works without JavaScript)."""
+    session, membership, not_open = _room_or_not_open(request, session_id)
+    if not_open:
+        return not_open
+    if membership.is_leader:
+        return redirect("sessions:dashboard", session_id=session.pk)
+    live.deliver(room.enter(session, membership))
+    guidelines = session.group.current_guidelines()
+    context = {
+        "session": session,
+        "group": session.group,
+        "principles": guidelines.principles.splitlines() if guidelines else [],
+        "leaders": _leader_names(session),
+        "state": room.welcome(session, request.user),
+        "check_in_choices": CHECK_IN_CHOICES,
+    }
+    return render(request, "sessions/room.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def room_state(request: HttpRequest, session_id: int) -> JsonResponse:
+    """The member's own state, for the page's script while its socket is down; says why if they can't be in."""
+    try:
+        session, _ = room.get_room_for_user(request.user, session_id)
+    except room.RoomNotOpen as exc:
+        return JsonResponse(room.error("not_open", str(exc)), status=409)
+    except PermissionDenied as exc:
+        return JsonResponse(room.error("forbidden", str(exc)), status=403)
+    try:
+        return JsonResponse(room.welcome(session, request.user))
+    except RoomParticipant.DoesNotExist:
+        return JsonResponse(room.error("not_in_room", "Please open the room page to come in."), status=409)
+
+
+@login_required
+def room_left(request: HttpRequest, session_id: int) -> HttpResponse:
+    """After leaving: a kind goodbye, and the way back in."""
+    session, _ = get_session_for_user(request.user, session_id)
+    return render(request, "sessions/room_left.html", {"session": session})
+
+
+def _act(request: HttpRequest, session_id: int, *, leader: bool, back: str) -> HttpResponse:
+    """Carry out one room action posted as a form (or by the script's fetch) and answer in kind."""
+    session, membership = room.get_room_for_user(request.user, session_id, leader=leader)
+    data = request.POST.dict()
+    data["type"] = data.pop("action", "")
+    data.pop("csrfmiddlewaretoken", None)
+    try:
+        command = parse(data, is_leader=membership.is_leader, from_form=True)
+        if command.type == "ping":
+            raise ProtocolError("unknown_type", "That is not something the room understands.")
+        outcome = room.perform(session.pk, request.user, command)
+    except ProtocolError as exc:
+        return _answer(request, back, room.error(exc.code, exc.message), status=400)
+    except room.RoomRefused as exc:
+        return _answer(request, back, room.error(exc.code, exc.message), status=403)
+    if not live.deliver(outcome):
+        message = NOT_DELIVERED_OVER_HTTP.get(command.type, room.NOT_DELIVERED)
+        return _answer(request, back, room.error("not_delivered", message), status=503)
+    if command.type == "leave":
+        back = reverse("sessions:room_left", args=[session.pk])
+    elif command.type == "end_session":
+        back = reverse("sessions:detail", args=[session.pk])
+    return _answer(request, back, outcome.reply)
+
+
+def _answer(request: HttpRequest, back: str, payload: dict, *, status: int = 200) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(payload, status=status)
+    (messages.error if payload.get("type") == "error" else messages.success)(request, payload["message"])
+    return redirect(back)
+
+
+@never_cache
+@login_required
+@require_POST
+def room_action(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _act(request, session_id, leader=False, back=reverse("sessions:room", args=[session_id]))
+
+
+# --- the leaders' dashboard ----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
+    session, membership, not_open = _room_or_not_open(request, session_id, leader=True)
+    if not_open:
+        return not_open
+    live.deliver(room.enter(session, membership))
+    for delivery in room.welfare_prompts(session):
+        live.send(delivery.group, delivery.payload)
+    from safeguarding.models import Concern
+
+    snapshot = room.snapshot(session)
+    alerts = _with_times(snapshot["alerts"], created_dt="created_at")
+    context = {
+        "session": session,
+        "group": session.group,
+        "snapshot": snapshot,
+        "participants": _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
+        "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
+        "other_alerts": [a for a in reversed(alerts) if a["kind"] != "hand"],
+        "removal_reasons": room.removal_reasons(),
+        "concern_categories": Concern.Category.choices,
+        "risk_levels": Concern.RiskLevel.choices,
+        "concern_kinds": sorted(room.CONCERN_KINDS),
+    }
+    return render(request, "sessions/dashboard.html", context)
+
+
+def _with_times(items: list[dict], **fields: str) -> list[dict]:
+    """Copies of snapshot items with datetimes for the template's |date filter (the snapshot holds ISO text)."""
+    return [
+        {**item, **{name: parse_datetime(item[key]) if item[key] else None for name, key in fields.items()}}
+        for item in items
+    ]
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard_snapshot(request: HttpRequest, session_id: int) -> JsonResponse:
+    """The room's state as JSON, polled by the dashboard while its socket is down."""
+    try:
+        session, _ = room.get_room_for_user(request.user, session_id, leader=True)
+    except room.RoomNotOpen as exc:
+        return JsonResponse(room.error("not_open", str(exc)), status=409)
+    for delivery in room.welfare_prompts(session):
+        live.send(delivery.group, delivery.payload)
+    return JsonResponse(room.snapshot(session))
+
+
+@never_cache
+@login_required
+@require_POST
+def dashboard_action(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _act(request, session_id, leader=True, back=reverse("sessions:dashboard", args=[session_id]))

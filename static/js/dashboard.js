@@ -1,0 +1,396 @@
+// The leaders' dashboard. Keeps a copy of the room (from the snapshot, then live events) and renders
+// it with the page's <template>s, filling text with textContent only. While the socket is down it polls
+// the snapshot over HTTP, and leader actions are posted as plain forms.
+import {
+  RoomSocket,
+  formMessage,
+  postForm,
+  getJSON,
+  timeFormatter,
+  formatTime,
+  setField,
+  renameIds,
+  syncList,
+} from "./socket.js";
+
+const root = document.getElementById("dashboard");
+const timeFormat = timeFormatter(root.dataset.timeZone);
+const connection = document.getElementById("connection");
+const announcer = document.getElementById("announce");
+const srAlert = document.getElementById("sr-alert");
+const badge = document.getElementById("alert-badge");
+const soundToggle = document.getElementById("sound-toggle");
+const baseTitle = document.title;
+const POLL_MS = 5000;
+const CONCERN_KINDS = new Set(["message", "triggered", "held_chat", "check_in"]);
+const STATUS_LABELS = { present: "Here", stepped_out: "Stepped out", left: "Left", removed: "Removed" };
+
+const room = {
+  session: {},
+  participants: new Map(),
+  alerts: new Map(),
+  toArrive: [],
+  cameraOff: [],
+};
+// Live-only words (private messages, notes, held-back chat), kept in this page's memory and nowhere else.
+const texts = new Map();
+const pending = new Map();
+let pollTimer = null;
+let finished = false;
+
+// --- alerting: badge, title, screen reader, optional sound ---------------------------------------
+
+let audio = null;
+function playTone() {
+  // A short, soft two-note chime made with the Web Audio API (no sound file).
+  try {
+    audio = audio || new AudioContext();
+    const now = audio.currentTime;
+    [660, 880].forEach((frequency, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = "sine";
+      osc.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.0001, now + i * 0.18);
+      gain.gain.exponentialRampToValueAtTime(0.2, now + i * 0.18 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.18 + 0.25);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(now + i * 0.18);
+      osc.stop(now + i * 0.18 + 0.3);
+    });
+  } catch (err) {
+    // No audio available: the badge, title and announcement still show the alert.
+  }
+}
+
+function openAlertCount() {
+  let count = 0;
+  for (const a of room.alerts.values()) if (!a.acknowledged_at && !a.lowered_at) count += 1;
+  return count;
+}
+
+function updateBadge() {
+  const count = openAlertCount();
+  badge.hidden = count === 0;
+  badge.textContent = count === 1 ? "1 alert needs a look" : `${count} alerts need a look`;
+  document.title = count ? `(${count}) ${baseTitle}` : baseTitle;
+}
+
+function alertText(a) {
+  if (a.kind === "check_in") return `${a.name} left: ${a.check_in_label}`;
+  return `${a.name}: ${a.kind_label}`;
+}
+
+function raiseAlarm(a) {
+  srAlert.textContent = alertText(a);
+  if (soundToggle.checked) playTone();
+}
+
+function announce(text, { isError = false } = {}) {
+  if (!text) return;
+  announcer.hidden = false;
+  announcer.classList.toggle("is-error", isError);
+  announcer.textContent = text;
+}
+
+// --- rendering ---------------------------------------------------------------------------------
+
+function clone(templateId, suffix) {
+  const node = document.getElementById(templateId).content.firstElementChild.cloneNode(true);
+  renameIds(node, suffix);
+  return node;
+}
+
+function part(node, name) {
+  return node.querySelector(`[data-part="${name}"]`);
+}
+
+function createAlert(a) {
+  const node = clone("tpl-alert", "a" + a.id);
+  for (const input of node.querySelectorAll("input[name=alert]")) input.value = a.id;
+  for (const input of node.querySelectorAll("input[name=user]")) input.value = a.user_id;
+  return node;
+}
+
+function updateAlert(node, a) {
+  node.dataset.kind = a.kind;
+  node.classList.toggle("is-new", !a.acknowledged_at && !a.lowered_at);
+  setField(node, "name", a.name);
+  setField(node, "kind_label", a.kind_label);
+  const time = setField(node, "created_at", formatTime(timeFormat, a.created_at));
+  time.dateTime = a.created_at;
+  setField(node, "check_in_label", a.check_in_label, { hideWhenEmpty: true });
+  setField(node, "matched_word", a.matched_word ? `Held back: it includes “${a.matched_word}” from the group's word list.` : "", {
+    hideWhenEmpty: true,
+  });
+  const text = texts.get(a.id);
+  setField(node, "text", text, { hideWhenEmpty: true });
+  const mayHaveWords = a.had_note || a.kind === "message" || a.kind === "held_chat";
+  setField(node, "text_note", !text && mayHaveWords ? "The words were shown live only and aren't kept." : "", {
+    hideWhenEmpty: true,
+  });
+  const status = [];
+  if (a.acknowledged_by) status.push(`Acknowledged by ${a.acknowledged_by}.`);
+  if (a.kind === "hand" && a.lowered_at) status.push(a.lowered_by ? `Hand lowered by ${a.lowered_by}.` : "Hand lowered.");
+  if (a.kind === "left" && a.lowered_at) status.push("They came back.");
+  if (a.kind === "welfare" && a.lowered_at) status.push("They're back.");
+  if (a.concern_recorded) status.push("Recorded as a safeguarding concern.");
+  setField(node, "status", status.join(" "));
+  for (const label of node.querySelectorAll('[data-field="name_for_button"]')) {
+    label.textContent = ` ${a.kind_label.toLowerCase()} from ${a.name}`;
+  }
+  part(node, "acknowledge").hidden = Boolean(a.acknowledged_at);
+  part(node, "lower").hidden = !(a.kind === "hand" && !a.lowered_at);
+  part(node, "concern").hidden = !(CONCERN_KINDS.has(a.kind) && !a.concern_recorded);
+  const concernText = node.querySelector('[data-field="concern_text"]');
+  if (text && !concernText.value) concernText.value = text;
+}
+
+function minutesSince(iso) {
+  return Math.floor((Date.now() - new Date(iso).getTime()) / 60000);
+}
+
+function createPerson(p) {
+  const node = clone("tpl-person", "p" + p.user_id);
+  for (const input of node.querySelectorAll("input[name=user], input[name=to]")) input.value = p.user_id;
+  return node;
+}
+
+function updatePerson(node, p) {
+  node.dataset.status = p.status;
+  setField(node, "name", p.name);
+  setField(node, "pronouns", p.pronouns ? `(${p.pronouns})` : "");
+  setField(node, "role", p.is_leader ? "leader" : "", { hideWhenEmpty: true });
+  setField(node, "status_label", STATUS_LABELS[p.status] || p.status);
+  let since = "";
+  let overdue = false;
+  if (p.status === "stepped_out") {
+    const minutes = minutesSince(p.stepped_out_at);
+    since = `since ${formatTime(timeFormat, p.stepped_out_at)} (${minutes} min)`;
+    overdue = minutes >= room.session.welfare_threshold_minutes;
+    if (overdue) since += ": longer than usual, maybe check in with them";
+  } else if (p.status === "left" || p.status === "removed") {
+    since = `at ${formatTime(timeFormat, p.left_at)}`;
+  }
+  setField(node, "since", since);
+  node.classList.toggle("is-overdue", overdue);
+  setField(node, "passing", p.passing ? "Would rather not talk today" : "", { hideWhenEmpty: true });
+  for (const label of node.querySelectorAll('[data-field="name_for_button"]')) label.textContent = ` ${p.name}`;
+  const isMember = !p.is_leader && p.status !== "removed";
+  part(node, "member-actions").hidden = !isMember;
+  part(node, "reply").hidden = !(p.status === "present" || p.status === "stepped_out");
+  part(node, "remove").hidden = !isMember;
+}
+
+function renderSimpleList(id, items, textOf) {
+  const list = document.getElementById(id);
+  list.replaceChildren(
+    ...items.map((item) => {
+      const li = document.createElement("li");
+      li.textContent = textOf(item);
+      return li;
+    }),
+  );
+  document.getElementById(id + "-empty").hidden = items.length > 0;
+}
+
+function byTime(a, b) {
+  return a.created_at === b.created_at ? a.id - b.id : a.created_at < b.created_at ? -1 : 1;
+}
+
+function render() {
+  const alerts = [...room.alerts.values()];
+  const hands = alerts.filter((a) => a.kind === "hand" && !a.lowered_at).sort(byTime);
+  const others = alerts.filter((a) => a.kind !== "hand").sort(byTime).reverse();
+  syncList(document.getElementById("hands"), hands, (a) => a.id, createAlert, updateAlert);
+  document.getElementById("hands-empty").hidden = hands.length > 0;
+  syncList(document.getElementById("alerts"), others, (a) => a.id, createAlert, updateAlert);
+  document.getElementById("alerts-empty").hidden = others.length > 0;
+  const people = [...room.participants.values()].sort((a, b) => a.name.localeCompare(b.name));
+  syncList(document.getElementById("roster"), people, (p) => p.user_id, createPerson, updatePerson);
+  document.getElementById("roster-empty").hidden = people.length > 0;
+  const here = new Set(room.participants.keys());
+  renderSimpleList(
+    "to-arrive",
+    room.toArrive.filter((p) => !here.has(p.user_id)),
+    (p) => (p.is_leader ? `${p.name} (leader)` : p.name),
+  );
+  renderSimpleList("camera-off", room.cameraOff, (n) => `${n.name}${n.standing ? " (for every session)" : ""}: ${n.reason}`);
+  renderChatState(room.session.chat_enabled);
+  updateBadge();
+}
+
+function renderChatState(enabled) {
+  document.getElementById("chat-toggle-value").value = enabled ? "false" : "true";
+  document.getElementById("chat-toggle-button").textContent = enabled ? "Turn the chat off" : "Turn the chat on";
+  document.getElementById("chat-state").textContent = enabled ? "The chat is on." : "The chat is off for everyone.";
+}
+
+function appendLine(listId, who, text, at) {
+  const list = document.getElementById(listId);
+  const item = document.createElement("li");
+  const head = document.createElement("span");
+  head.className = "log-head";
+  const name = document.createElement("strong");
+  name.textContent = who;
+  const time = document.createElement("time");
+  time.dateTime = at || "";
+  time.textContent = formatTime(timeFormat, at);
+  head.append(name, " ", time);
+  const body = document.createElement("span");
+  body.className = "log-text";
+  body.textContent = text;
+  item.append(head, body);
+  list.append(item);
+  item.scrollIntoView({ block: "nearest" });
+}
+
+// --- state changes -----------------------------------------------------------------------------
+
+function applySnapshot(snapshot) {
+  room.session = snapshot.session;
+  room.participants = new Map(snapshot.participants.map((p) => [p.user_id, p]));
+  const before = new Set(room.alerts.keys());
+  const known = room.alerts.size > 0;
+  room.alerts = new Map(snapshot.alerts.map((a) => [a.id, a]));
+  room.toArrive = snapshot.to_arrive;
+  room.cameraOff = snapshot.camera_off;
+  render();
+  if (known) {
+    // Alerts that arrived while we were disconnected still get noticed.
+    const fresh = snapshot.alerts.filter((a) => !before.has(a.id) && !a.acknowledged_at && !a.lowered_at);
+    if (fresh.length) raiseAlarm(fresh[fresh.length - 1]);
+  }
+  if (snapshot.session.status !== "open") finish("The session has ended.");
+}
+
+function onMessage(data) {
+  switch (data.type) {
+    case "snapshot":
+      applySnapshot(data);
+      break;
+    case "participant":
+      room.participants.set(data.participant.user_id, data.participant);
+      room.toArrive = room.toArrive.filter((p) => p.user_id !== data.participant.user_id);
+      render();
+      break;
+    case "alert": {
+      const isNew = !room.alerts.has(data.alert.id);
+      if (data.text) texts.set(data.alert.id, data.text);
+      room.alerts.set(data.alert.id, data.alert);
+      render();
+      if (isNew) raiseAlarm(data.alert);
+      break;
+    }
+    case "chat":
+      appendLine("chat-log", data.is_leader ? `${data.from} (leader)` : data.from, data.text, data.at);
+      break;
+    case "chat_state":
+      room.session.chat_enabled = data.enabled;
+      renderChatState(data.enabled);
+      break;
+    case "reply_sent":
+      appendLine("replies", `${data.from} to ${data.to}`, data.text, data.at);
+      break;
+    case "done":
+    case "error":
+      handleAnswer(data);
+      break;
+    case "session_ended":
+    case "closed":
+      finish(data.message);
+      break;
+    default:
+      break;
+  }
+}
+
+function handleAnswer(data) {
+  if (data.type === "done") {
+    const form = pending.get(data.action);
+    if (form && form.hasAttribute("data-clear")) form.reset();
+    if (form) form.closest("details")?.removeAttribute("open");
+    pending.delete(data.action);
+    if (data.action === "end_session") {
+      finish(data.message);
+      return;
+    }
+    if (data.action !== "chat") announce(data.message);
+  } else if (data.type === "error") {
+    announce(data.message, { isError: true });
+  }
+}
+
+function finish(message) {
+  finished = true;
+  socket.stop();
+  stopPolling();
+  connection.dataset.state = "closed";
+  connection.textContent = message;
+  for (const button of root.querySelectorAll("form[data-dash-action] button")) button.disabled = true;
+  announce(message);
+}
+
+// --- polling while the socket is down ------------------------------------------------------------
+
+async function poll() {
+  const { status, body } = await getJSON(root.dataset.snapshotUrl).catch(() => ({ status: 0, body: {} }));
+  if (status === 200 && body.type === "snapshot") applySnapshot(body);
+  else if (status === 409 || status === 403 || status === 404) finish(body.message || "The room has closed.");
+}
+
+function startPolling() {
+  if (pollTimer || finished) return;
+  poll();
+  pollTimer = window.setInterval(poll, POLL_MS);
+}
+
+function stopPolling() {
+  window.clearInterval(pollTimer);
+  pollTimer = null;
+}
+
+const STATUS_TEXT = {
+  connecting: "Connecting…",
+  open: "Live: updates appear as they happen.",
+  reconnecting: "Reconnecting… Checking the room every few seconds meanwhile, and your buttons still work.",
+};
+
+function onStatus(status) {
+  if (finished || status === "closed") return;
+  connection.dataset.state = status;
+  connection.textContent = STATUS_TEXT[status] || "";
+  if (status === "open") stopPolling(); // the socket sends a fresh snapshot on connect
+  else if (status === "reconnecting") startPolling();
+}
+
+const socket = new RoomSocket(root.dataset.socketPath, { onMessage, onStatus });
+
+root.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-dash-action]");
+  if (!form || finished) return;
+  event.preventDefault();
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+  const message = formMessage(form);
+  pending.set(message.type, form);
+  if (socket.send(message)) return;
+  handleAnswer(await postForm(form));
+  poll(); // show the change now rather than at the next poll
+});
+
+// Keep "stepped out for N minutes" current.
+window.setInterval(() => {
+  if (!finished) render();
+}, 30000);
+
+soundToggle.checked = window.localStorage.getItem("peersupport.dashboard.sound") === "on";
+soundToggle.addEventListener("change", () => {
+  window.localStorage.setItem("peersupport.dashboard.sound", soundToggle.checked ? "on" : "off");
+  if (soundToggle.checked) playTone(); // lets the browser allow audio, and lets the leader hear it
+});
+document.getElementById("sound-wrap").hidden = false;
+
+// Take over from the server-rendered lists.
+for (const id of ["hands", "alerts", "roster"]) document.getElementById(id).replaceChildren();
+applySnapshot(JSON.parse(document.getElementById("room-snapshot").textContent));
+socket.connect();

@@ -1,0 +1,179 @@
+// The member's room page. The page works without this script (every button is a form POST);
+// this upgrades it to the live socket, and falls back to posting the form while the socket is down.
+import { RoomSocket, formMessage, postForm, getJSON, timeFormatter, formatTime } from "./socket.js";
+
+const root = document.getElementById("room");
+const timeFormat = timeFormatter(root.dataset.timeZone);
+const connection = document.getElementById("connection");
+const announcer = document.getElementById("announce");
+const chatLog = document.getElementById("chat-log");
+const replies = document.getElementById("replies");
+const repliesEmpty = document.getElementById("replies-empty");
+
+// Forms waiting for the server's answer, by action, so their text is cleared only once it arrived.
+const pending = new Map();
+let finished = false;
+let failedAttempts = 0;
+
+const STATUS_TEXT = {
+  connecting: "Connecting…",
+  open: "You're in the room. Updates are live.",
+  reconnecting: "Reconnecting… Your buttons still work while we do.",
+};
+
+function announce(text, { isError = false } = {}) {
+  if (!text) return;
+  announcer.hidden = false;
+  announcer.classList.toggle("is-error", isError);
+  announcer.textContent = text;
+}
+
+function show(key, visible) {
+  for (const el of root.querySelectorAll(`[data-show="${key}"]`)) el.hidden = !visible;
+}
+
+function applyState(state) {
+  if (!state) return;
+  if ("hand_raised" in state) {
+    show("hand-up", state.hand_raised);
+    show("hand-down", !state.hand_raised);
+  }
+  if ("stepped_out" in state) {
+    show("out", state.stepped_out);
+    show("in", !state.stepped_out);
+  }
+  if ("passing" in state) {
+    show("passing", state.passing);
+    show("not-passing", !state.passing);
+  }
+  if ("chat_enabled" in state) {
+    show("chat-on", state.chat_enabled);
+    show("chat-off", !state.chat_enabled);
+  }
+}
+
+function appendLine(list, { who, text, at, className }) {
+  const item = document.createElement("li");
+  if (className) item.className = className;
+  const head = document.createElement("span");
+  head.className = "log-head";
+  const name = document.createElement("strong");
+  name.textContent = who;
+  const time = document.createElement("time");
+  time.dateTime = at || "";
+  time.textContent = formatTime(timeFormat, at);
+  head.append(name, " ", time);
+  const body = document.createElement("span");
+  body.className = "log-text";
+  body.textContent = text;
+  item.append(head, body);
+  list.append(item);
+  item.scrollIntoView({ block: "nearest" });
+}
+
+function finish(message) {
+  // Removed, session ended or left: no more actions from this page.
+  finished = true;
+  socket.stop();
+  connection.dataset.state = "closed";
+  connection.textContent = message;
+  for (const button of root.querySelectorAll("form[data-room-action] button")) button.disabled = true;
+  announce(message);
+}
+
+function handleAnswer(data, form) {
+  if (data.type === "done") {
+    const action = data.action === "chat_held" ? "chat" : data.action; // a held-back chat message is done too
+    const waiting = pending.get(action);
+    if (waiting && waiting.hasAttribute("data-clear")) waiting.reset();
+    pending.delete(action);
+    applyState(data.state);
+    if (data.action === "leave") {
+      window.location.assign(root.dataset.leftUrl);
+      return;
+    }
+    if (data.action !== "chat") announce(data.message);
+  } else if (data.type === "error") {
+    announce(data.message, { isError: true });
+    if (form) form.querySelector("textarea, input[type=text]")?.focus();
+  }
+}
+
+function onMessage(data) {
+  switch (data.type) {
+    case "welcome":
+    case "state":
+      applyState(data);
+      if (data.message) announce(data.message);
+      break;
+    case "done":
+    case "error":
+      handleAnswer(data, null);
+      break;
+    case "chat":
+      appendLine(chatLog, { who: data.is_leader ? `${data.from} (leader)` : data.from, text: data.text, at: data.at });
+      break;
+    case "chat_state":
+      applyState({ chat_enabled: data.enabled });
+      announce(data.enabled ? "The leaders have turned the chat on." : "The leaders have turned the chat off for now.");
+      break;
+    case "reply":
+      repliesEmpty.hidden = true;
+      appendLine(replies, { who: `${data.from} (leader)`, text: data.text, at: data.at });
+      announce(`A private reply from ${data.from}: ${data.text}`);
+      break;
+    case "seen":
+      announce(data.message);
+      break;
+    case "concern_recorded":
+      repliesEmpty.hidden = true;
+      appendLine(replies, { who: "From the leaders", text: data.message, at: new Date().toISOString() });
+      announce(data.message);
+      break;
+    case "closed":
+    case "session_ended":
+      finish(data.message);
+      break;
+    case "left":
+      window.location.assign(root.dataset.leftUrl);
+      break;
+    default:
+      break;
+  }
+}
+
+async function checkWhyDisconnected() {
+  // After a few failed reconnects, ask over HTTP whether we may still be here (removed? ended?).
+  const { status, body } = await getJSON(root.dataset.stateUrl).catch(() => ({ status: 0, body: {} }));
+  if (status === 403 || status === 409 || status === 404) finish(body.message || "The room has closed for you.");
+  else if (status === 200) applyState(body);
+}
+
+function onStatus(status) {
+  if (finished) return;
+  if (status === "closed") return; // the server said why in its last message
+  connection.dataset.state = status;
+  connection.textContent = STATUS_TEXT[status] || "";
+  if (status === "open") failedAttempts = 0;
+  if (status === "reconnecting") {
+    failedAttempts += 1;
+    if (failedAttempts === 3 || failedAttempts % 6 === 0) checkWhyDisconnected();
+  }
+}
+
+const socket = new RoomSocket(root.dataset.socketPath, { onMessage, onStatus });
+
+root.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-room-action]");
+  if (!form || finished) return;
+  event.preventDefault();
+  const message = formMessage(form);
+  pending.set(message.type, form);
+  if (socket.send(message)) return;
+  // Socket down: the same action as a plain POST. Nothing is kept if it cannot be delivered.
+  const answer = await postForm(form);
+  handleAnswer(answer, form);
+  if (answer.type === "error" && (answer.code === "forbidden" || answer.code === "removed")) finish(answer.message);
+});
+
+socket.connect();
