@@ -119,6 +119,8 @@ class ContactAccess(models.Model):
     urgent_welfare = models.BooleanField(default=False)
     reason = EncryptedTextField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Claimed by the email task with a conditional update, so the trustees are told once.
+    trustees_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -223,6 +225,9 @@ class Concern(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the email tasks with a conditional update, so each email goes out once.
+    leaders_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trustees_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ConcernQuerySet.as_manager()
 
@@ -334,6 +339,9 @@ class Removal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lift_note = EncryptedTextField(blank=True)
+    # Claimed by the email tasks with a conditional update, so each email goes out once.
+    member_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lift_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = RemovalQuerySet.as_manager()
 

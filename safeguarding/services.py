@@ -1,0 +1,585 @@
+"""Safeguarding workflows: contact details and reveals, concerns and cases, removals, retention.
+
+Each function takes keyword-only arguments and an explicit actor, runs in one transaction and writes its
+audit entry in that transaction. Emails go out after commit through Celery tasks that take primary keys
+and never carry (or send) protected text. Live room sockets are closed after commit.
+
+Refusals: PermissionDenied (not allowed) or ValidationError (a kind message about the input).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from groups.models import Membership, SupportGroup
+from members.roles import is_trustee
+from safeguarding import tasks
+from safeguarding.audit import record
+from safeguarding.models import CaseNote, Concern, ContactAccess, ContactDetails, Removal
+from safeguarding.permissions import (  # noqa: F401 - part of this module's contract
+    concern_role,
+    get_concern_for_user,
+    get_contact_for_reveal,
+    is_active_leader,
+    welfare_groups,
+)
+
+CONTACT_FIELDS = ("phone", "emergency_contact_name", "emergency_contact_phone", "address", "notes")
+MAX_TEXT = 10_000
+
+
+def _close_live_sockets_on_commit(user_id: int) -> None:
+    """Close the person's open room sockets once the removal is committed (the room re-checks the database)."""
+
+    def close() -> None:
+        from sessions import live
+
+        live.close_user_sockets(user_id, reason="removed")
+
+    transaction.on_commit(close)
+
+
+def _required_text(value: str, *, what: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: f"Please write {what}."})
+    if len(value) > MAX_TEXT:
+        raise ValidationError({field: f"Please keep this under {MAX_TEXT:,} characters."})
+    return value
+
+
+# --- contact details ----------------------------------------------------------------------------
+
+
+def save_contact_details(*, user, consent: bool, **values: str) -> ContactDetails:
+    """Create or change the member's own contact details. Consent is required every time they save."""
+    if not consent:
+        raise ValidationError({"consent": "Please tick the box to say you agree to us keeping these details."})
+    unknown = set(values) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not contact detail fields: {sorted(unknown)}")
+    values = {name: (values.get(name) or "").strip() for name in CONTACT_FIELDS}
+    if not any(values.values()):
+        raise ValidationError("Please fill in at least one detail, or withdraw them instead.")
+    now = timezone.now()
+    with transaction.atomic():
+        contact = ContactDetails.objects.select_for_update().filter(user=user).first()
+        created = contact is None
+        if created:
+            contact = ContactDetails.objects.create(user=user, consent_given_at=now, updated_at=now, **values)
+            changed = [name for name, value in values.items() if value]
+        else:
+            changed = [name for name in CONTACT_FIELDS if getattr(contact, name) != values[name]]
+            for name in CONTACT_FIELDS:
+                setattr(contact, name, values[name])
+            contact.consent_given_at = now
+            contact.updated_at = now
+            contact.save(update_fields=[*CONTACT_FIELDS, "consent_given_at", "updated_at"])
+        record(
+            "safeguarding.contact.saved",
+            actor=user,
+            subject=contact,
+            data={"created": created, "fields_changed": changed},
+        )
+    return contact
+
+
+def withdraw_contact_details(*, user) -> bool:
+    """Delete the member's contact details (consent withdrawn); the audit trail keeps that it happened."""
+    with transaction.atomic():
+        contact = ContactDetails.objects.select_for_update().filter(user=user).first()
+        if contact is None:
+            return False
+        record("safeguarding.contact.withdrawn", actor=user, subject=contact, data={"member_id": user.pk})
+        contact.delete()
+    return True
+
+
+def reveal_contact_details(
+    contact: ContactDetails, *, actor, reason: str, urgent_welfare: bool = False, group: SupportGroup | None = None
+) -> ContactDetails:
+    """Let a trustee, or a leader in an urgent welfare situation, see a member's contact details.
+
+    A reason is required; the reveal is logged for the member to see, audited, and an urgent welfare
+    reveal by a leader tells the trustees at once (without the details).
+    """
+    reason = _required_text(reason, what="why you need to see these details", field="reason")
+    if is_trustee(actor):
+        role, group = ContactAccess.Role.TRUSTEE, None
+        urgent_welfare = False
+    else:
+        allowed = welfare_groups(actor, contact.user)
+        if group is not None:
+            allowed = allowed.filter(pk=group.pk)
+        group = allowed.first()
+        if not urgent_welfare or group is None:
+            raise PermissionDenied(
+                "Only the safeguarding leads, or a leader of this person's group in an urgent welfare "
+                "situation, can see contact details."
+            )
+        role = ContactAccess.Role.LEADER
+    with transaction.atomic():
+        access = ContactAccess.objects.create(
+            member_id=contact.user_id,
+            viewed_by=actor,
+            role=role,
+            group=group,
+            urgent_welfare=urgent_welfare,
+            reason=reason,
+        )
+        record(
+            "safeguarding.contact.viewed",
+            actor=actor,
+            subject=contact,
+            data={
+                "member_id": contact.user_id,
+                "access_id": access.pk,
+                "role": role,
+                "urgent_welfare": urgent_welfare,
+                "group_id": group.pk if group else None,
+            },
+        )
+        if urgent_welfare:
+            tasks.email_trustees_about_urgent_reveal.delay_on_commit(access.pk)
+    return contact
+
+
+# --- concerns and cases -------------------------------------------------------------------------
+
+
+def raise_concern(
+    *,
+    raised_by,
+    group: SupportGroup,
+    category: str,
+    risk_level: str,
+    details: str,
+    about_user=None,
+    about: str = Concern.About.SELF,
+    to_trustees: bool = False,
+    source: str = Concern.Source.MEMBER,
+    session=None,
+) -> Concern:
+    """Record a concern with the group's leaders, or (a leader) with the trustees, and tell them it exists."""
+    errors = {}
+    if category not in Concern.Category.values:
+        errors["category"] = "Please choose what the concern is about."
+    if risk_level not in Concern.RiskLevel.values:
+        errors["risk_level"] = "Please choose how urgent it feels."
+    if about not in Concern.About.values:
+        errors["about"] = "Please choose who the concern is about."
+    try:
+        details = _required_text(details, what="what is worrying you", field="details")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if about != Concern.About.MEMBER:
+        about_user = None
+    elif about_user is not None and not Membership.objects.filter(group=group, user=about_user).exists():
+        errors["about_user"] = "Please choose a member of this group."
+    if session is not None and session.group_id != group.pk:
+        errors["session"] = "That session belongs to another group."
+    if errors:
+        raise ValidationError(errors)
+
+    membership = Membership.objects.filter(group=group, user=raised_by, status=Membership.Status.ACTIVE).first()
+    leads = membership is not None and membership.role == Membership.Role.LEADER
+    if membership is None and not is_trustee(raised_by):
+        raise PermissionDenied("You can raise a concern with the leaders of groups you belong to.")
+    if (to_trustees or source == Concern.Source.SESSION) and not (leads or is_trustee(raised_by)):
+        raise PermissionDenied("Only the group's leaders can raise a concern directly with the trustees.")
+    if source == Concern.Source.MEMBER and leads:
+        source = Concern.Source.LEADER
+
+    with transaction.atomic():
+        concern = Concern.objects.create(
+            group=group,
+            raised_by=raised_by,
+            about=about,
+            about_user=about_user,
+            category=category,
+            risk_level=risk_level,
+            details=details,
+            to_trustees=to_trustees,
+            source=source,
+            session=session,
+        )
+        record(
+            "safeguarding.concern.raised",
+            actor=raised_by,
+            subject=concern,
+            data={
+                "group_id": group.pk,
+                "category": category,
+                "risk_level": risk_level,
+                "about": about,
+                "about_user_id": about_user.pk if about_user else None,
+                "to_trustees": to_trustees,
+                "source": source,
+                "session_id": session.pk if session else None,
+            },
+        )
+        tasks.email_concern_raised.delay_on_commit(concern.pk)
+    return concern
+
+
+def read_concern(concern: Concern, *, reader) -> Concern:
+    """Someone opens a concern's details: every read by anyone but the raiser is audited."""
+    if concern_role(reader, concern) not in {"trustee", "leader"} and concern.raised_by_id != reader.pk:
+        raise PermissionDenied("Only the group's leaders and the safeguarding leads can read concerns.")
+    if concern.raised_by_id != reader.pk:
+        with transaction.atomic():
+            record("safeguarding.concern.read", actor=reader, subject=concern, data={"group_id": concern.group_id})
+    return concern
+
+
+def _ensure_can_work(concern: Concern, actor) -> None:
+    if concern_role(actor, concern) not in {"trustee", "leader"}:
+        raise PermissionDenied("Only the group's leaders and the safeguarding leads can work on a concern.")
+
+
+def change_concern_status(concern: Concern, *, actor, status: str) -> Concern:
+    """Move a concern/case along new → in review → action taken → closed (audited)."""
+    _ensure_can_work(concern, actor)
+    if status not in Concern.Status.values:
+        raise ValidationError({"status": "Please choose a status."})
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        if locked.status == status:
+            return locked
+        if not locked.can_move_to(status):
+            raise ValidationError(
+                {"status": f"A concern that is {locked.get_status_display().lower()} can't move to that status."}
+            )
+        previous = locked.status
+        now = timezone.now()
+        locked.status = status
+        locked.status_changed_at = now
+        locked.closed_at = now if status == Concern.Status.CLOSED else None
+        locked.save(update_fields=["status", "status_changed_at", "closed_at"])
+        record(
+            "safeguarding.concern.status_changed",
+            actor=actor,
+            subject=locked,
+            data={"from": previous, "to": status},
+        )
+    concern.status, concern.status_changed_at, concern.closed_at = status, now, locked.closed_at
+    return locked
+
+
+def escalate_concern(concern: Concern, *, actor) -> Concern:
+    """A leader passes a concern raised with them to the trustees (who are told it exists)."""
+    _ensure_can_work(concern, actor)
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        if locked.escalated_at is not None or locked.to_trustees:
+            return locked
+        locked.escalated_at = timezone.now()
+        locked.save(update_fields=["escalated_at"])
+        record("safeguarding.concern.escalated", actor=actor, subject=locked, data={"group_id": locked.group_id})
+        tasks.email_concern_raised.delay_on_commit(locked.pk)
+    concern.escalated_at = locked.escalated_at
+    return locked
+
+
+def assign_case(concern: Concern, *, actor, assignee) -> Concern:
+    """A trustee assigns a case to a safeguarding lead (or unassigns it with None)."""
+    if not is_trustee(actor):
+        raise PermissionDenied("Only the safeguarding leads assign cases.")
+    if assignee is not None and not is_trustee(assignee):
+        raise ValidationError({"assigned_to": "Cases can only be assigned to a safeguarding lead."})
+    with transaction.atomic():
+        locked = Concern.objects.select_for_update().get(pk=concern.pk)
+        if locked.assigned_to_id == (assignee.pk if assignee else None):
+            return locked
+        previous = locked.assigned_to_id
+        locked.assigned_to = assignee
+        locked.save(update_fields=["assigned_to"])
+        record(
+            "safeguarding.case.assigned",
+            actor=actor,
+            subject=locked,
+            data={"from_user_id": previous, "to_user_id": assignee.pk if assignee else None},
+        )
+    concern.assigned_to = assignee
+    return locked
+
+
+def add_case_note(concern: Concern, *, actor, text: str) -> CaseNote:
+    """Add one entry to a case's chronology (notes are never edited: corrections are new notes)."""
+    if not is_trustee(actor):
+        raise PermissionDenied("Only the safeguarding leads add case notes.")
+    text = _required_text(text, what="the note", field="text")
+    with transaction.atomic():
+        note = CaseNote.objects.create(concern=concern, author=actor, text=text)
+        record("safeguarding.case.note_added", actor=actor, subject=concern, data={"note_id": note.pk})
+    return note
+
+
+# --- removals -----------------------------------------------------------------------------------
+
+
+def _ensure_can_decide(membership: Membership, actor) -> None:
+    if is_trustee(actor):
+        return
+    if not is_active_leader(actor, membership.group_id):
+        raise PermissionDenied("Only the group's leaders and the safeguarding leads can do this.")
+    if membership.user_id == actor.pk:
+        raise PermissionDenied("You can't do this for yourself. Please talk with a co-leader or a trustee.")
+    if membership.role == Membership.Role.LEADER:
+        raise PermissionDenied("Only the safeguarding leads can remove or reinstate a leader.")
+
+
+def validate_removal(
+    membership: Membership,
+    *,
+    kind,
+    reasons,
+    until=None,
+    one_to_one_held=False,
+    one_to_one_at=None,
+    session=None,
+    now=None,
+) -> None:
+    """Raise ValidationError (by field) if this removal cannot be made; forms call it to show errors early."""
+    now = now or timezone.now()
+    errors = {}
+    if kind not in Removal.Kind.values:
+        errors["kind"] = "Please choose how long the removal is for."
+    if not reasons:
+        errors["reasons"] = "Please choose at least one reason."
+    elif set(reasons) - set(Removal.Reason.values):
+        errors["reasons"] = "Please choose reasons from the list."
+    if kind == Removal.Kind.TEMPORARY:
+        if until is None:
+            errors["until"] = "Please choose when the removal ends."
+        elif until <= now:
+            errors["until"] = "Please choose a time in the future."
+    elif until is not None:
+        errors["until"] = "Only a temporary removal has an end date."
+    if kind == Removal.Kind.SESSION:
+        if session is None:
+            errors["session"] = "Please say which session."
+        elif session.group_id != membership.group_id:
+            errors["session"] = "That session belongs to another group."
+    if one_to_one_at is not None:
+        if not one_to_one_held:
+            errors["one_to_one_at"] = "Only give a time if a 1-1 conversation took place."
+        elif one_to_one_at > now:
+            errors["one_to_one_at"] = "The 1-1 conversation can't be in the future."
+    if kind != Removal.Kind.SESSION and membership.status not in (
+        Membership.Status.ACTIVE,
+        Membership.Status.SUSPENDED,
+        Membership.Status.REMOVED,
+    ):
+        errors["__all__"] = "This person is not a member of the group at the moment."
+    if errors:
+        raise ValidationError(errors)
+
+
+def remove_member(
+    membership: Membership,
+    *,
+    actor,
+    kind: str,
+    reasons: list[str],
+    until: datetime | None = None,
+    one_to_one_held: bool = False,
+    one_to_one_at: datetime | None = None,
+    note: str = "",
+    session=None,
+) -> Removal:
+    """Remove someone from one live session, for a while, or for good. Takes effect at once.
+
+    A temporary or permanent removal sets the membership to "removed" (joining is refused) and replaces
+    any removal from the group already in force. Their open room sockets close after commit, and they
+    are emailed a kind explanation with how to ask for a review.
+    """
+    _ensure_can_decide(membership, actor)
+    now = timezone.now()
+    reasons = list(dict.fromkeys(reasons or []))
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("group").get(pk=membership.pk)
+        validate_removal(
+            membership,
+            kind=kind,
+            reasons=reasons,
+            until=until,
+            one_to_one_held=one_to_one_held,
+            one_to_one_at=one_to_one_at,
+            session=session,
+            now=now,
+        )
+        superseded = []
+        if kind != Removal.Kind.SESSION:
+            in_force = (
+                Removal.objects.select_for_update()
+                .in_force()
+                .filter(membership=membership)
+                .exclude(kind=Removal.Kind.SESSION)
+            )
+            for old in in_force:
+                old.lifted_at, old.lifted_by, old.lift_note = now, actor, "Replaced by a later removal."
+                old.lift_notified_at = now  # nothing to tell: the new removal's email explains
+                old.save(update_fields=["lifted_at", "lifted_by", "lift_note", "lift_notified_at"])
+                superseded.append(old.pk)
+        removal = Removal.objects.create(
+            membership=membership,
+            kind=kind,
+            reasons=reasons,
+            until=until,
+            session=session,
+            one_to_one_held=one_to_one_held,
+            one_to_one_at=one_to_one_at if one_to_one_held else None,
+            note=(note or "").strip(),
+            decided_by=actor,
+            created_at=now,
+        )
+        if kind != Removal.Kind.SESSION and membership.status != Membership.Status.REMOVED:
+            membership.set_status(Membership.Status.REMOVED)
+        record(
+            "safeguarding.removal.created",
+            actor=actor,
+            subject=removal,
+            data={
+                "membership_id": membership.pk,
+                "group_id": membership.group_id,
+                "kind": kind,
+                "reasons": reasons,
+                "until": until,
+                "session_id": session.pk if session else None,
+                "one_to_one_held": one_to_one_held,
+                "one_to_one_at": removal.one_to_one_at,
+                "superseded": superseded,
+            },
+        )
+        _close_live_sockets_on_commit(membership.user_id)
+        tasks.email_removal.delay_on_commit(removal.pk)
+    return removal
+
+
+def _lift(removal: Removal, *, actor, note: str, now: datetime) -> bool:
+    """Lift a locked removal; reactivate the membership when no other removal from the group is in force."""
+    removal.lifted_at, removal.lifted_by, removal.lift_note = now, actor, note
+    removal.save(update_fields=["lifted_at", "lifted_by", "lift_note"])
+    membership = Membership.objects.select_for_update().get(pk=removal.membership_id)
+    reactivated = False
+    if removal.kind == Removal.Kind.SESSION:
+        _allow_back_into_session(removal)
+    elif membership.status == Membership.Status.REMOVED:
+        still_removed = (
+            Removal.objects.in_force().filter(membership=membership).exclude(kind=Removal.Kind.SESSION).exists()
+        )
+        if not still_removed:
+            membership.set_status(Membership.Status.ACTIVE)
+            reactivated = True
+    return reactivated
+
+
+def _allow_back_into_session(removal: Removal) -> None:
+    """The live room keeps its own "removed from this session" mark: clear it so they can rejoin."""
+    if removal.session_id is None:
+        return
+    try:
+        participant_model = apps.get_model("group_sessions", "RoomParticipant")
+    except LookupError:
+        return
+    participant_model.objects.filter(session_id=removal.session_id, user_id=removal.membership.user_id).update(
+        removed_at=None
+    )
+
+
+def reinstate_member(removal: Removal, *, actor, note: str = "") -> None:
+    """A leader or trustee lifts a removal early: the person can take part again (and is told)."""
+    _ensure_can_decide(removal.membership, actor)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Removal.objects.select_for_update().select_related("membership").get(pk=removal.pk)
+        if locked.lifted_at is not None:
+            raise ValidationError("This removal has already ended.")
+        reactivated = _lift(locked, actor=actor, note=(note or "").strip(), now=now)
+        record(
+            "safeguarding.removal.reinstated",
+            actor=actor,
+            subject=locked,
+            data={"membership_id": locked.membership_id, "kind": locked.kind, "membership_reactivated": reactivated},
+        )
+        tasks.email_reinstated.delay_on_commit(locked.pk)
+    removal.lifted_at, removal.lifted_by = now, actor
+
+
+def lift_expired_removals() -> int:
+    """Lift every temporary removal whose end has passed (the beat task calls this); returns how many."""
+    lifted = 0
+    for pk in Removal.objects.due_to_lift().values_list("pk", flat=True):
+        with transaction.atomic():
+            removal = Removal.objects.select_for_update(skip_locked=True).due_to_lift().filter(pk=pk).first()
+            if removal is None:  # another worker got there first, or it was reinstated meanwhile
+                continue
+            reactivated = _lift(removal, actor=None, note="", now=timezone.now())
+            record(
+                "safeguarding.removal.lifted",
+                actor=None,
+                subject=removal,
+                data={
+                    "membership_id": removal.membership_id,
+                    "until": removal.until,
+                    "membership_reactivated": reactivated,
+                },
+            )
+            tasks.email_reinstated.delay_on_commit(removal.pk)
+        lifted += 1
+    return lifted
+
+
+def is_barred_from_session(user_id: int, session_id: int) -> bool:
+    """True while a removal from this one session is in force (the room and join page refuse them)."""
+    return (
+        Removal.objects.in_force()
+        .filter(kind=Removal.Kind.SESSION, session_id=session_id, membership__user_id=user_id)
+        .exists()
+    )
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+def purge_expired_records(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete closed cases and attendance older than the retention periods in settings (audited)."""
+    now = now or timezone.now()
+    case_cutoff = now - timedelta(days=settings.RETENTION_CLOSED_CASE_DAYS)
+    attendance_cutoff = now - timedelta(days=settings.RETENTION_ATTENDANCE_DAYS)
+    counts = {"concerns": 0, "case_notes": 0, "attendance": 0}
+    with transaction.atomic():
+        expired = Concern.objects.filter(status=Concern.Status.CLOSED, closed_at__lt=case_cutoff)
+        counts["case_notes"] = CaseNote.objects.filter(concern__in=expired).count()
+        # Django's collector deletes the notes with their case (CaseNote refuses only direct deletes).
+        counts["concerns"] = _delete(expired, Concern)
+        try:
+            attendance = apps.get_model("group_sessions", "Attendance")
+        except LookupError:
+            attendance = None
+        if attendance is not None:
+            counts["attendance"] = _delete(attendance.objects.filter(joined_at__lt=attendance_cutoff), attendance)
+        if any(counts.values()):
+            record(
+                "safeguarding.retention.purged",
+                actor=None,
+                data={
+                    **counts,
+                    "closed_case_days": settings.RETENTION_CLOSED_CASE_DAYS,
+                    "attendance_days": settings.RETENTION_ATTENDANCE_DAYS,
+                },
+            )
+    return counts
+
+
+def _delete(queryset, model) -> int:
+    """Delete through Django's collector (cascades included); returns how many rows of `model` went."""
+    _, per_model = queryset.delete()
+    return per_model.get(model._meta.label, 0)
