@@ -1,0 +1,71 @@
+"""Safeguarding fixtures: contact details, concerns and removals made through the real services."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from groups.models import Membership
+from safeguarding import services
+from safeguarding.models import AuditEvent, Concern, ContactDetails, Removal
+
+PHONE = "07700 900123"
+EMERGENCY_NAME = "Robin Emergencycontact"
+EMERGENCY_PHONE = "07700 900456"
+ADDRESS = "12 Quiet Lane, Somewhere"
+NOTES = "Best after six in the evening"
+CONCERN_TEXT = "I am worried about what Sam said about not wanting to be here any more."
+
+
+@pytest.fixture
+def contact_for(db):
+    """contact_for(user) -> the user's ContactDetails, saved through the service (with consent)."""
+
+    def make(user, **values) -> ContactDetails:
+        values = {
+            "phone": PHONE,
+            "emergency_contact_name": EMERGENCY_NAME,
+            "emergency_contact_phone": EMERGENCY_PHONE,
+            "address": ADDRESS,
+            "notes": NOTES,
+            **values,
+        }
+        return services.save_contact_details(user=user, consent=True, **values)
+
+    return make
+
+
+@pytest.fixture
+def concern_factory(cast):
+    """concern_factory(**overrides) -> a concern raised by the cast's member with the group's leaders."""
+
+    def make(**overrides) -> Concern:
+        kwargs = {
+            "raised_by": cast.member,
+            "group": cast.group,
+            "category": Concern.Category.RISK_TO_ADULT,
+            "risk_level": Concern.RiskLevel.MEDIUM,
+            "details": CONCERN_TEXT,
+            **overrides,
+        }
+        return services.raise_concern(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def removal_factory(cast):
+    """removal_factory(user=member, kind="temporary", ...) -> a Removal decided by the cast's leader."""
+
+    def make(user=None, *, kind=Removal.Kind.TEMPORARY, actor=None, **overrides) -> Removal:
+        membership = Membership.objects.get(group=cast.group, user=user or cast.member)
+        if kind == Removal.Kind.TEMPORARY:
+            overrides.setdefault("until", timezone.now() + timedelta(days=14))
+        overrides.setdefault("reasons", [Removal.Reason.TALKING_OVER])
+        return services.remove_member(membership, actor=actor or cast.leader, kind=kind, **overrides)
+
+    return make
+
+
+def audit_actions() -> list[str]:
+    return list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
