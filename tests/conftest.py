@@ -285,3 +285,114 @@ def browser_login(context, live: LiveServer, email: str, password: str = TEST_PA
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     return page
+
+
+# --- a real Celery worker, for integration tests -----------------------------------------------
+
+
+@dataclass
+class CeleryWorker:
+    """A running `celery worker` subprocess; the emails it sends are files in email_dir."""
+
+    process: object
+    nodename: str
+    email_dir: object
+    log_path: object
+
+    def emails(self) -> list:
+        """Every email the worker has sent so far, as email.message.Message objects (oldest file first)."""
+        import email
+
+        messages = []
+        for path in sorted(self.email_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for chunk in path.read_text().split("-" * 79):
+                if chunk.strip():
+                    messages.append(email.message_from_string(chunk.lstrip("\n")))
+        return messages
+
+    def wait_for_emails(self, count: int, *, timeout: float = 30) -> list:
+        """Wait until the worker has sent at least `count` emails; fail with its log if it does not."""
+        deadline = time.monotonic() + timeout
+        while len(found := self.emails()) < count:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"expected {count} emails, the worker sent {len(found)}. Worker log:\n{self.log()}")
+            time.sleep(0.1)
+        return found
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, settings):
+    """Start `.venv/bin/celery -A peersupport worker --pool=solo` against the pytest-django test database.
+
+    Needs REDIS_URL and a PostgreSQL DATABASE_URL (the test database is `test_<NAME>`; transactional_db
+    commits rows so the worker sees them). Tasks the test queues go through the real broker; emails are
+    written as files (EMAIL_FILE_PATH) that `worker.emails()` / `worker.wait_for_emails(n)` read back.
+    The queue is purged first so leftovers of earlier runs never touch this database.
+    """
+    import subprocess
+    import uuid
+    from pathlib import Path
+
+    from django.db import connection
+
+    from peersupport.celery import app
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    need_service(bool(redis_url), "a real Celery worker needs REDIS_URL")
+    need_service(connection.vendor == "postgresql", "a real Celery worker needs a PostgreSQL DATABASE_URL")
+
+    db = connection.settings_dict
+    database_url = (
+        f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    email_dir = tmp_path / "emails"
+    email_dir.mkdir()
+    log_path = tmp_path / "celery-worker.log"
+    base_dir = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "peersupport.settings",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "EMAIL_FILE_PATH": str(email_dir),
+        "DJANGO_DEBUG": "true",
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+        "SITE_URL": settings.SITE_URL,
+    }
+    env.pop("EMAIL_HOST", None)
+
+    app.control.purge()
+    nodename = f"pytest-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+    command = [
+        str(base_dir / ".venv" / "bin" / "celery"),
+        "-A",
+        "peersupport",
+        "worker",
+        "--pool=solo",
+        "-l",
+        "warning",
+        "-n",
+        nodename,
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=base_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker = CeleryWorker(process=process, nodename=nodename, email_dir=email_dir, log_path=log_path)
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(destination=[nodename], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start. Its log:\n{worker.log()}")
+        yield worker
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
