@@ -8,13 +8,24 @@ from django import forms
 from django.contrib import admin, messages
 
 from groups import services
-from groups.models import GuidelinesVersion, Membership, SupportGroup
+from groups.models import GuidelinesVersion, Membership, SupportGroup, normalise_newlines
 
 
 class GuidelinesVersionForm(forms.ModelForm):
     class Meta:
         model = GuidelinesVersion
         fields = ["principles", "guidelines", "change_summary"]
+
+    def has_changed(self) -> bool:
+        """The blank new-version form counts as filled in only when its text differs from the current version:
+        browsers send textarea text back with CRLF line ends, which must not make a version by themselves."""
+        if self.instance.pk is not None:
+            return super().has_changed()
+        for name in ("principles", "guidelines"):
+            initial = self.get_initial_for_field(self.fields[name], name) or ""
+            if normalise_newlines(self[name].value() or "") != normalise_newlines(initial):
+                return True
+        return bool((self["change_summary"].value() or "").strip())
 
     def clean(self):
         data = super().clean()
@@ -65,7 +76,12 @@ class SupportGroupAdmin(admin.ModelAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, GuidelinesVersionInline) and obj is not None and (current := obj.current_guidelines()):
+        if (
+            isinstance(inline, GuidelinesVersionInline)
+            and obj is not None
+            and obj.pk
+            and (current := obj.current_guidelines())
+        ):
             kwargs["initial"] = [{"principles": current.principles, "guidelines": current.guidelines}]
         return kwargs
 
