@@ -87,3 +87,21 @@ def test_a_cancelled_session_shows_the_leaders_note(client_as, cast, session_fac
     )
     text = page_text(client_as("member").get(detail_url(session)))
     assert "Cancelled" in text and "Back next week, take care." in text
+
+
+def test_an_open_session_links_to_the_room_and_leaders_to_the_dashboard(client_as, joinable):
+    joinable.status = GroupSession.Status.OPEN
+    joinable.save(update_fields=["status"])
+    member_page = client_as("member").get(detail_url(joinable)).content.decode()
+    leader_page = client_as("leader").get(detail_url(joinable)).content.decode()
+
+    assert reverse("sessions:room", args=[joinable.pk]) in member_page
+    assert reverse("sessions:dashboard", args=[joinable.pk]) not in member_page
+    assert reverse("sessions:dashboard", args=[joinable.pk]) in leader_page
+
+
+def test_a_scheduled_session_does_not_link_to_the_room_yet(client_as, joinable):
+    assert (
+        reverse("sessions:room", args=[joinable.pk])
+        not in client_as("member").get(detail_url(joinable)).content.decode()
+    )

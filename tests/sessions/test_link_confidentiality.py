@@ -41,9 +41,10 @@ def crawl(client, start_urls: list[str], *, skip: tuple[str, ...] = SKIP, limit:
 
 @pytest.fixture
 def sessions_of_every_kind(cast, session_factory):
-    """Joinable now, tomorrow, ended, cancelled and without a link: every state a page can show."""
+    """Joinable now, open, tomorrow, ended, cancelled and without a link: every state a page can show."""
     return [
         session_factory(cast.group, starts_in=timedelta(minutes=5)),
+        session_factory(cast.group, starts_in=timedelta(minutes=-10), status=GroupSession.Status.OPEN),
         session_factory(cast.group, starts_in=timedelta(days=1)),
         session_factory(cast.group, starts_in=timedelta(days=-7), status=GroupSession.Status.ENDED),
         session_factory(cast.group, starts_in=timedelta(days=2), status=GroupSession.Status.CANCELLED),
@@ -55,6 +56,7 @@ def test_no_page_a_member_can_reach_holds_the_link(client_as, sessions_of_every_
     pages = crawl(client_as("member"), ["/", reverse("groups:mine"), reverse("sessions:calendar")])
 
     assert any("/join/" in url for url in pages), "the crawl should reach the join page"
+    assert any("/room/" in url for url in pages), "the crawl should reach the live room"
     assert len(pages) > 10
     leaking = [url for url, html in pages.items() if LINK in html]
     assert leaking == []
@@ -74,12 +76,13 @@ def test_no_page_a_leader_can_reach_holds_the_link_except_the_link_form(client_a
     pages = crawl(client_as("leader"), ["/", reverse("groups:mine")], skip=(*SKIP, "/link/"))
 
     assert any("/register/" in url for url in pages), "the crawl should reach leader pages"
+    assert any("/dashboard/" in url for url in pages), "the crawl should reach the leaders' dashboard"
     leaking = [url for url, html in pages.items() if LINK in html]
     assert leaking == []
 
 
 def test_the_leaders_explicit_link_form_shows_the_link(client_as, sessions_of_every_kind):
-    response = client_as("leader").get(reverse("sessions:meeting_link", args=[sessions_of_every_kind[1].pk]))
+    response = client_as("leader").get(reverse("sessions:meeting_link", args=[sessions_of_every_kind[2].pk]))
     assert LINK in response.content.decode()
 
 
