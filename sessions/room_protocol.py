@@ -74,7 +74,11 @@ class Command:
 
 def check_frame(text: str | None) -> None:
     """Refuse an oversized frame before spending any time parsing it."""
-    if text is not None and len(text) > settings.ROOM_MAX_FRAME_BYTES:
+    limit = settings.ROOM_MAX_FRAME_BYTES
+    if text is None:
+        return
+    # Characters first (cheap); only a frame that could be over the limit in UTF-8 gets encoded.
+    if len(text) > limit or (len(text) * 4 > limit and len(text.encode()) > limit):
         raise ProtocolError("frame_too_large", "That was too large to send. Please send something shorter.")
 
 
