@@ -67,9 +67,7 @@ def one_of_everything(cast, session_factory):
     rows[("safeguarding.Removal", "lift_note")] = removal.pk
     session = session_factory(cast.group, meeting_link=value("meeting_link"))
     rows[("group_sessions.GroupSession", "meeting_link")] = session.pk
-    notice = CameraOffNotice.objects.create(
-        group=cast.group, user=cast.member, session=session, reason=value("reason")
-    )
+    notice = CameraOffNotice.objects.create(group=cast.group, user=cast.member, session=session, reason=value("reason"))
     rows[("group_sessions.CameraOffNotice", "reason")] = notice.pk
     return rows
 
@@ -106,7 +104,9 @@ def test_an_undecryptable_value_names_the_model_field_and_row(cast, contact_for,
 def test_a_corrupted_token_is_an_error_never_garbage(cast, contact_for):
     contact = contact_for(cast.member)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE safeguarding_contactdetails SET phone = %s WHERE id = %s", ["gAAAAnot-a-token", contact.pk])
+        cursor.execute(
+            "UPDATE safeguarding_contactdetails SET phone = %s WHERE id = %s", ["gAAAAnot-a-token", contact.pk]
+        )
 
     with pytest.raises(crypto.DecryptionError):
         ContactDetails.objects.get(pk=contact.pk).phone  # noqa: B018
@@ -117,4 +117,3 @@ def test_empty_values_stay_empty(cast, contact_for):
 
     assert raw_value(ContactDetails, ContactDetails._meta.get_field("address"), contact.pk) == ""
     assert ContactDetails.objects.get(pk=contact.pk).address == ""
-
