@@ -22,6 +22,17 @@ MEMBER_PAGE = {
 LEADER_PAGE = {**MEMBER_PAGE, "member": 403}
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Send the email tasks in-process even when REDIS_URL points Celery at a real broker."""
+    from peersupport.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def as_person(client, cast):
     """as_person("member") -> the test client logged in as that rung of the ladder (or anonymous)."""
