@@ -60,11 +60,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._deliver(outcome)
 
     def _authorise(self) -> bool:
-        refusal = room.refusal_for(self.user, self.session_id)
-        if refusal is not None:
+        try:
+            self.room_session, self.membership = room.admit_socket(self.user, self.session_id)
+        except room.RoomRefused as refusal:
             logger.info("room: refused a socket for session %s (%s)", self.session_id, refusal.code)
             return False
-        self.room_session, self.membership = room.get_room_for_user(self.user, self.session_id)
         self.is_leader = self.membership.is_leader
         return True
 

@@ -62,9 +62,8 @@ def get_room_for_user(user, session_id: int, *, leader: bool = False) -> tuple[G
     RoomNotOpen when the room is not open. Used by the room views and the consumer's connect.
     """
     session, membership = get_session_for_user(user, session_id, leader=leader)
+    membership.user = user  # same row; saves a query for callers that read membership.user
     require_agreement(membership)
-    if membership.is_leader and not has_mfa(user):
-        raise PermissionDenied("Leaders need two-step verification set up before opening the room.")
     if RoomParticipant.objects.filter(session=session, user=user, removed_at__isnull=False).exists():
         raise PermissionDenied(REMOVED_FROM_SESSION)
     if not session.is_open:
@@ -72,17 +71,20 @@ def get_room_for_user(user, session_id: int, *, leader: bool = False) -> tuple[G
     return session, membership
 
 
-def refusal_for(user, session_id: int) -> RoomRefused | None:
-    """Why the user may not connect to this room's socket, or None. Never raises."""
+def admit_socket(user, session_id: int) -> tuple[GroupSession, Membership]:
+    """get_room_for_user for the websocket: the same rules, as a RoomRefused with a code."""
     try:
-        get_room_for_user(user, session_id)
+        session, membership = get_room_for_user(user, session_id)
     except Http404:
-        return RoomRefused("not_found", "No such session.")
+        raise RoomRefused("not_found", "No such session.") from None
     except RoomNotOpen as exc:
-        return RoomRefused("not_open", str(exc))
+        raise RoomRefused("not_open", str(exc)) from None
     except PermissionDenied as exc:
-        return RoomRefused("forbidden", str(exc))
-    return None
+        raise RoomRefused("forbidden", str(exc)) from None
+    # Pages get this from RequireMFAForStaffMiddleware; sockets do not pass through it.
+    if membership.is_leader and not has_mfa(user):
+        raise RoomRefused("mfa_required", "Leaders need two-step verification set up before opening the room.")
+    return session, membership
 
 
 @dataclass
