@@ -51,7 +51,7 @@ def download_my_data(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def erase_my_account(request: HttpRequest) -> HttpResponse:
-    form = EraseAccountForm(request.POST or None, user=request.user)
+    form = EraseAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             gdpr.erase_account(request.user, actor=request.user)

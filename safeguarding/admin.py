@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from members.roles import is_trustee
 from safeguarding import services
-from safeguarding.forms import RevealForm
+from safeguarding.forms import RevealForm, posted
 from safeguarding.models import AuditEvent, CaseNote, Concern, ContactAccess, ContactDetails, Removal
 from safeguarding.permissions import trustees
 
@@ -413,7 +413,7 @@ class ContactDetailsAdmin(ReadOnlyMixin, admin.ModelAdmin):
         contact = ContactDetails.objects.select_related("user").filter(pk=object_id).first()
         if contact is None:
             raise Http404("No such contact details.")
-        form = RevealForm(request.POST or None)
+        form = RevealForm(posted(request))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

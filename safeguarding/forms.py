@@ -5,6 +5,11 @@ from groups.models import Membership
 from safeguarding.models import Concern, ContactDetails, Removal
 
 
+def posted(request):
+    """The POST data for a bound form (even when empty, so an empty submission shows its errors)."""
+    return request.POST if request.method == "POST" else None
+
+
 class ContactDetailsForm(forms.Form):
     phone = forms.CharField(
         label="Your phone number",

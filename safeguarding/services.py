@@ -440,7 +440,9 @@ def remove_member(
             decided_by=actor,
             created_at=now,
         )
-        if kind != Removal.Kind.SESSION and membership.status != Membership.Status.REMOVED:
+        if kind == Removal.Kind.SESSION:
+            _bar_from_session(removal, actor=actor, now=now)
+        elif membership.status != Membership.Status.REMOVED:
             membership.set_status(Membership.Status.REMOVED)
         record(
             "safeguarding.removal.created",
@@ -481,15 +483,35 @@ def _lift(removal: Removal, *, actor, note: str, now: datetime) -> bool:
     return reactivated
 
 
+def _room_participants():
+    try:
+        return apps.get_model("group_sessions", "RoomParticipant")
+    except LookupError:
+        return None
+
+
+def _bar_from_session(removal: Removal, *, actor, now: datetime) -> None:
+    """Mark the person removed in the live room's own records (the room may already have done so)."""
+    participants = _room_participants()
+    if participants is None:
+        return
+    participant, _ = participants.objects.select_for_update().get_or_create(
+        session_id=removal.session_id,
+        user_id=removal.membership.user_id,
+        defaults={"joined_at": now, "left_at": now},
+    )
+    if participant.removed_at is None:
+        participant.removed_at, participant.removed_by = now, actor
+        participant.left_at = participant.left_at or now
+        participant.save(update_fields=["removed_at", "removed_by", "left_at"])
+
+
 def _allow_back_into_session(removal: Removal) -> None:
     """The live room keeps its own "removed from this session" mark: clear it so they can rejoin."""
-    if removal.session_id is None:
+    participants = _room_participants()
+    if removal.session_id is None or participants is None:
         return
-    try:
-        participant_model = apps.get_model("group_sessions", "RoomParticipant")
-    except LookupError:
-        return
-    participant_model.objects.filter(session_id=removal.session_id, user_id=removal.membership.user_id).update(
+    participants.objects.filter(session_id=removal.session_id, user_id=removal.membership.user_id).update(
         removed_at=None
     )
 

@@ -22,6 +22,7 @@ from safeguarding.forms import (
     ReinstateForm,
     RemovalForm,
     RevealForm,
+    posted,
 )
 from safeguarding.models import Concern, ContactAccess, ContactDetails, Removal
 from safeguarding.permissions import (
@@ -49,7 +50,7 @@ def _form_errors_from(form, exc: ValidationError) -> None:
 @login_required
 def my_contact_details(request: HttpRequest) -> HttpResponse:
     contact = ContactDetails.objects.filter(user=request.user).first()
-    form = ContactDetailsForm(request.POST or None, initial=ContactDetailsForm.initial_from(contact))
+    form = ContactDetailsForm(posted(request), initial=ContactDetailsForm.initial_from(contact))
     if request.method == "POST" and form.is_valid():
         values = {name: value for name, value in form.cleaned_data.items() if name != "consent"}
         try:
@@ -86,7 +87,7 @@ def concern_start(request: HttpRequest) -> HttpResponse:
 def raise_concern(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_user(request.user, slug)
     is_leader = membership.role == Membership.Role.LEADER
-    form = ConcernForm(request.POST or None, group=group, is_leader=is_leader)
+    form = ConcernForm(posted(request), group=group, is_leader=is_leader)
     if request.method == "POST" and form.is_valid():
         try:
             services.raise_concern(raised_by=request.user, group=group, **form.service_kwargs())
@@ -191,7 +192,7 @@ def welfare_reveal(request: HttpRequest, slug: str, member_id: int) -> HttpRespo
     group, _ = get_group_for_user(request.user, slug, leader=True)
     target = get_group_member_for_leader(request.user, group, member_id)
     contact = get_contact_for_reveal(request.user, target.user)
-    form = RevealForm(request.POST or None)
+    form = RevealForm(posted(request))
     context = {"group": group, "target": target, "contact": contact, "form": form}
     if request.method == "POST" and contact is not None and form.is_valid():
         try:
@@ -211,7 +212,7 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
     target = get_group_member_for_leader(request.user, group, member_id)
     if target.role == Membership.Role.LEADER or target.user_id == request.user.pk:
         raise PermissionDenied("Leaders can only be removed by the charity's safeguarding leads.")
-    form = RemovalForm(request.POST or None)
+    form = RemovalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -241,7 +242,7 @@ def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     membership = removal.membership
     if membership.role == Membership.Role.LEADER or membership.user_id == request.user.pk:
         raise PermissionDenied("Only the charity's safeguarding leads can do this.")
-    form = ReinstateForm(request.POST or None)
+    form = ReinstateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.reinstate_member(removal, actor=request.user, note=form.cleaned_data["note"])
