@@ -236,7 +236,9 @@ def live_asgi(transactional_db, settings):
 # --- real Chromium through Playwright ----------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps its event loop marked as running while it is
+# open, so asyncio tests (consumers) collected after a browser module could not start their own loop.
+@pytest.fixture(scope="module")
 def chromium_browser():
     need_service(os.path.exists(CHROMIUM), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
