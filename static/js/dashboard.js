@@ -37,6 +37,7 @@ const texts = new Map();
 const pending = new Map();
 let pollTimer = null;
 let finished = false;
+let initialised = false; // the page's own first snapshot raises no alarm
 
 // --- alerting: badge, title, screen reader, optional sound ---------------------------------------
 
@@ -251,16 +252,16 @@ function applySnapshot(snapshot) {
   room.session = snapshot.session;
   room.participants = new Map(snapshot.participants.map((p) => [p.user_id, p]));
   const before = new Set(room.alerts.keys());
-  const known = room.alerts.size > 0;
   room.alerts = new Map(snapshot.alerts.map((a) => [a.id, a]));
   room.toArrive = snapshot.to_arrive;
   room.cameraOff = snapshot.camera_off;
   render();
-  if (known) {
+  if (initialised) {
     // Alerts that arrived while we were disconnected still get noticed.
     const fresh = snapshot.alerts.filter((a) => !before.has(a.id) && !a.acknowledged_at && !a.lowered_at);
     if (fresh.length) raiseAlarm(fresh[fresh.length - 1]);
   }
+  initialised = true;
   if (snapshot.session.status !== "open") finish("The session has ended.");
 }
 

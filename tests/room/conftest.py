@@ -126,3 +126,14 @@ def restartable_asgi(transactional_db, settings):
     server.start()
     yield server
     server.stop()
+
+
+# --- browsers signed in by cookie (the real sign-in form is covered in test_browser_room.py) ----------
+
+
+def signed_in_page(browser_context, live: LiveServer, user, **options):
+    """A new browser context carrying a real Django session for user; returns a fresh page in it."""
+    context = browser_context(**options)
+    cookie = session_cookie(user).decode().split("=", 1)[1]
+    context.add_cookies([{"name": "sessionid", "value": cookie, "domain": live.host, "path": "/"}])
+    return context.new_page()
