@@ -169,6 +169,17 @@ def test_posting_an_invitation_for_another_group_than_the_page_showed_is_refused
     assert not Membership.objects.filter(user=cast.outsider).exists()
 
 
+@pytest.mark.parametrize("who", ["suspended", "removed"])
+def test_suspended_or_removed_person_following_an_invitation_is_told_kindly(who, auth_client, cast):
+    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
+    response = auth_client(getattr(cast, who)).post(invitation_url(token), {"group": cast.group.slug})
+    assert response.status_code == 200  # the link still works for someone else: no 4xx, whose path gets logged
+    assert "join this group at the moment" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.state == "open"
+    assert Membership.objects.get(user=getattr(cast, who), group=cast.group).status != S.ACTIVE
+
+
 def test_unknown_invitation_page_is_not_found(client, db):
     response = client.get(invitation_url("made-up"))
     assert response.status_code == 404
