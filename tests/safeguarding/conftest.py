@@ -8,6 +8,7 @@ from django.utils import timezone
 from groups.models import Membership
 from safeguarding import services
 from safeguarding.models import AuditEvent, Concern, ContactDetails, Removal
+from tests.room.conftest import open_session, socket_for  # noqa: F401 - the room's fixtures, for socket tests
 
 PHONE = "07700 900123"
 EMERGENCY_NAME = "Robin Emergencycontact"
@@ -15,6 +16,20 @@ EMERGENCY_PHONE = "07700 900456"
 ADDRESS = "12 Quiet Lane, Somewhere"
 NOTES = "Best after six in the evening"
 CONCERN_TEXT = "I am worried about what Sam said about not wanting to be here any more."
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Run tasks in-process even when REDIS_URL is set (tests with a real worker live in tests/integration)."""
+    from peersupport.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture
