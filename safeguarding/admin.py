@@ -248,10 +248,12 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not CaseNote:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for note_form in formset.forms:
             if note_form.instance.pk is None and note_form.has_changed() and note_form.cleaned_data.get("text"):
-                services.add_case_note(form.instance, actor=request.user, text=note_form.cleaned_data["text"])
-        return None
+                note = services.add_case_note(form.instance, actor=request.user, text=note_form.cleaned_data["text"])
+                formset.new_objects.append(note)
+        return formset.new_objects
 
 
 # --- removals --------------------------------------------------------------------------------------
