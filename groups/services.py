@@ -77,7 +77,8 @@ def _lock_active_leaders(group_id: int) -> list[Membership]:
 
 
 def _locked(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("group", "user").get(pk=membership.pk)
+    """The membership re-read under a row lock (its group and user are read, not locked)."""
+    return Membership.objects.select_for_update(of=("self",)).select_related("group", "user").get(pk=membership.pk)
 
 
 # --- joining ------------------------------------------------------------------------------------

@@ -27,6 +27,17 @@ def test_agree_page_follows_the_permission_ladder(who, as_person, cast):
     assert_outcome(response, MEMBER_PAGE[who])
 
 
+@pytest.mark.parametrize("who", LADDER)
+def test_agreeing_follows_the_permission_ladder(who, as_person, cast):
+    version = new_version(cast.group, cast.co_leader)
+    response = as_person(who).post(
+        reverse("groups:agree", args=[cast.group.slug]), {"version": version.pk, "agree": "on"}
+    )
+    assert_outcome(response, MEMBER_PAGE[who], success=302)
+    agreed = Agreement.objects.filter(version=version).exclude(user=cast.co_leader).exists()
+    assert agreed == (MEMBER_PAGE[who] == 200)
+
+
 def test_agreeing_records_the_version_and_time(as_person, cast):
     version = new_version(cast.group, cast.leader)
     client = as_person("member")

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from groups.models import Membership
+from tests.groups.conftest import LADDER, assert_outcome
 
 S = Membership.Status
 
@@ -25,10 +26,11 @@ def test_directory_lists_open_groups_with_name_description_and_rhythm_only(clien
     assert reverse("groups:ask", args=[cast.group.slug]) in html
 
 
-def test_asking_to_join_needs_sign_in(client, cast):
-    response = client.get(reverse("groups:ask", args=[cast.group.slug]))
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+@pytest.mark.parametrize("who", LADDER)
+def test_the_ask_page_of_an_open_group_needs_only_an_account(who, as_person, cast):
+    # The group is in the public directory: anyone signed in may ask (asking again is answered kindly).
+    response = as_person(who).get(reverse("groups:ask", args=[cast.group.slug]))
+    assert_outcome(response, "login" if who == "anonymous" else 200)
 
 
 def test_a_group_not_open_to_requests_cannot_be_asked(auth_client, cast):
