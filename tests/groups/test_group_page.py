@@ -55,6 +55,12 @@ def test_leaders_see_links_to_the_members_page_and_the_guidelines_editor(as_pers
     leader_html = as_person("leader").get(reverse("groups:detail", args=[slug])).content.decode()
     assert reverse("groups:members", args=[slug]) in leader_html
     assert reverse("groups:edit_guidelines", args=[slug]) in leader_html
+    assert reverse("safeguarding:group_safeguarding", args=[slug]) in leader_html
+
+
+def test_members_can_message_the_leaders_in_confidence_from_the_group_page(as_person, cast):
+    html = as_person("member").get(reverse("groups:detail", args=[cast.group.slug])).content.decode()
+    assert reverse("safeguarding:raise_concern", args=[cast.group.slug]) in html
 
 
 def test_members_do_not_see_the_leaders_links(as_person, cast):
@@ -62,6 +68,7 @@ def test_members_do_not_see_the_leaders_links(as_person, cast):
     member_html = as_person("member").get(reverse("groups:detail", args=[slug])).content.decode()
     assert reverse("groups:members", args=[slug]) not in member_html
     assert reverse("groups:edit_guidelines", args=[slug]) not in member_html
+    assert f'href="{reverse("safeguarding:group_safeguarding", args=[slug])}"' not in member_html
 
 
 def test_archived_group_is_not_found_even_for_its_members(as_person, cast):
