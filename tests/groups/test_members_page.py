@@ -57,6 +57,7 @@ def test_members_page_shows_last_attendance(as_person, cast, session_factory):
     assert membership.last_attended_at == attended
     html = as_person("leader").get(members_url(cast)).content.decode()
     assert attended.strftime("%-d %b %Y") in html
+    assert reverse("sessions:member_history", args=[cast.group.slug, cast.member.pk]) in html
 
 
 def test_members_page_lists_invitations_with_their_status(as_person, cast):
