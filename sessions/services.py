@@ -313,7 +313,7 @@ def redeem_join_token(session: GroupSession, membership: Membership, raw: str) -
         refusal = join_refusal(session, membership)
         if refusal:
             raise SessionStateError(refusal)
-        link = GroupSession.objects.only("meeting_link").get(pk=session.pk).meeting_link
+        link = session.meeting_link  # a rotation since the ticket was issued deleted the ticket: claim failed
         if not link:
             raise SessionStateError("The leaders haven't added the meeting link yet. Please try again in a moment.")
         record_join(session, membership.user)

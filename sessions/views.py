@@ -189,9 +189,7 @@ def edit(request: HttpRequest, session_id: int) -> HttpResponse:
         else:
             messages.success(request, "The session is updated.")
         return redirect("sessions:detail", session_id=session.pk)
-    return render(
-        request, "sessions/session_form.html", {"group": session.group, "session": session, "form": form}
-    )
+    return render(request, "sessions/session_form.html", {"group": session.group, "session": session, "form": form})
 
 
 @login_required
