@@ -95,3 +95,12 @@ def test_an_ended_session_cannot_be_cancelled(client_as, upcoming):
     upcoming.refresh_from_db()
     assert upcoming.status == GroupSession.Status.ENDED
     assert mail.outbox == []
+
+
+def test_the_cancellation_email_does_not_name_the_group_even_in_a_link(
+    cast, upcoming, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_session(upcoming, actor=cast.leader)
+    assert cast.group.slug not in mail.outbox[0].body
+    assert reverse("sessions:detail", args=[upcoming.pk]) in mail.outbox[0].body
