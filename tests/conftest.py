@@ -50,6 +50,15 @@ def need_service(ok: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (with REDIS_URL the cache is a shared Redis database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # --- factories ---------------------------------------------------------------------------------
 
 
