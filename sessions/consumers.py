@@ -5,6 +5,7 @@ database -> deliver the outcome through the channel layer after it committed. Ev
 goes through `database_sync_to_async`, once per event. Message text is never logged.
 """
 
+import contextlib
 import json
 import logging
 import time
@@ -26,9 +27,27 @@ CLOSE_LEFT = 4003
 SESSION_ENDED = "The session has ended. Thank you for being here today, and take good care of yourself."
 
 
+def _is_layer_failure(exc: BaseException) -> bool:
+    """The channel layer's backend (Redis) failed, as opposed to a bug in our code."""
+    return isinstance(exc, OSError) or type(exc).__module__.split(".")[0] == "redis"
+
+
 class RoomConsumer(AsyncWebsocketConsumer):
     admitted = False
     is_leader = False
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception as exc:
+            if not _is_layer_failure(exc):
+                raise
+            # Redis went away under an open socket. Close it: the page falls back to plain requests and
+            # keeps trying to reconnect. Nothing is lost, the room's state is in the database, and the
+            # person stays in the room (their connection row goes stale instead of marking them as left).
+            logger.warning("room: channel layer lost under an open socket (%s); closing it", type(exc).__name__)
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": 1011})
 
     async def connect(self):
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])

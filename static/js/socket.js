@@ -111,7 +111,8 @@ export function formMessage(form) {
 // server's JSON answer ({type: "done"|"error", ...}); a network failure becomes an error answer.
 export async function postForm(form) {
   try {
-    const response = await fetch(form.action, {
+    // getAttribute: the form has an input named "action", which shadows the form.action property.
+    const response = await fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { Accept: "application/json" },

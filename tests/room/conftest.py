@@ -1,5 +1,6 @@
 """Fixtures for the live room: an open session, real session cookies, and connected websockets."""
 
+import asyncio
 import threading
 import time
 from datetime import timedelta
@@ -14,6 +15,26 @@ from sessions.models import GroupSession
 from tests.conftest import LiveServer, free_port
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """An empty channel layer, and a new layer object, for every test.
+
+    Emptied so that groups never hold channels of earlier tests' sockets (ids repeat between tests);
+    a new object because with Redis a layer keeps locks bound to the event loop of the test that first
+    used it, and each async test runs in its own loop.
+    """
+    from channels.layers import channel_layers, get_channel_layer
+
+    channel_layers.backends = {}
+    # In a thread with its own loop: browser tests already run Playwright's loop in this one.
+    flushing = threading.Thread(target=lambda: asyncio.run(get_channel_layer().flush()))
+    flushing.start()
+    flushing.join()
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
 
 
 @pytest.fixture

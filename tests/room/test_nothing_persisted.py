@@ -47,8 +47,9 @@ def every_cache_entry_as_text() -> str:
 
 
 def channel_layer_leftovers() -> str:
+    """Messages still queued in the in-memory layer (with Redis, its keys are in the cache scan's database)."""
     layer = get_channel_layer()
-    return repr(getattr(layer, "channels", {}))  # in-memory layer: queued messages per channel
+    return repr(getattr(layer, "channels", {}))
 
 
 @pytest.fixture
