@@ -8,6 +8,7 @@ ever travels inside those outgoing messages; it is never written to the database
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
@@ -20,11 +21,14 @@ from django.utils import timezone
 
 from groups.models import Membership
 from members.roles import has_mfa
+from safeguarding.models import Removal
+from safeguarding.services import raise_concern, remove_member
 from sessions import live
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user, require_agreement
 from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room_protocol import TYPES, Command, ProtocolError
+from sessions.services import SessionStateError, camera_off_notices_for, end_session, record_leave
 
 REMOVED_FROM_SESSION = (
     "A leader has asked you to leave this session, so you can't rejoin it. "
@@ -147,14 +151,11 @@ class Outcome:
     reply: dict
     deliveries: list[Delivery] = field(default_factory=list)
     # Database clean-up if a required delivery fails (e.g. withdraw the alert for a message that never arrived).
-    undo: "callable | None" = None
-
-    @property
-    def needs_delivery(self) -> bool:
-        return any(d.required for d in self.deliveries)
+    undo: Callable[[], None] | None = None
 
 
 def done(action: str, message: str, **extra) -> dict:
+    """The answer to the person who acted: `message` is shown to them (and announced to screen readers)."""
     return {"type": "done", "action": action, "message": message, **extra}
 
 
@@ -217,11 +218,6 @@ def member_state(participant: RoomParticipant, *, hand_raised: bool) -> dict:
 
 def _alerts_with_people():
     return RoomAlert.objects.select_related("user", "acknowledged_by", "lowered_by")
-
-
-def _leaders_event(seat_or_session, payload: dict, *, required: bool = False) -> Delivery:
-    session_id = seat_or_session.pk if isinstance(seat_or_session, GroupSession) else seat_or_session.session.pk
-    return Delivery(live.leaders_group(session_id), payload, required=required)
 
 
 def _participant_event(participant: RoomParticipant) -> Delivery:
@@ -310,17 +306,13 @@ def disconnect(session_id: int, user_id: int, *, channel_name: str) -> Outcome:
 
 
 def _mark_left(participant: RoomParticipant, *, check_in: str | None, note: str = "") -> Outcome:
-    from sessions.services import record_leave
-
     now = timezone.now()
     participant.left_at = now
     participant.stepped_out_at = None
     participant.save(update_fields=["left_at", "stepped_out_at"])
-    RoomAlert.objects.raised_hands().filter(session_id=participant.session_id, user_id=participant.user_id).update(
-        lowered_at=now
-    )
+    hands = RoomAlert.objects.raised_hands().filter(session_id=participant.session_id, user_id=participant.user_id)
     record_leave(participant.session, participant.user)
-    deliveries = [_participant_event(participant)]
+    deliveries = [_participant_event(participant)] + [_alert_event(hand) for hand in _lower(hands, actor=None)]
     if not participant.is_leader:
         if check_in:
             alert = RoomAlert.objects.create(
@@ -662,26 +654,16 @@ def set_chat(seat: Seat, *, enabled: bool) -> Outcome:
     if session.chat_enabled != enabled:
         session.chat_enabled = enabled
         session.save(update_fields=["chat_enabled"])
-    seat.participant.session.chat_enabled = enabled
     payload = {"type": "chat_state", "session_id": session.pk, "enabled": enabled}
     message = "The chat is on." if enabled else "The chat is off for everyone."
     return Outcome(reply=done("chat_toggle", message), deliveries=[Delivery(live.session_group(session.pk), payload)])
-
-
-def removal_reasons() -> list[tuple[str, str]]:
-    """The seed's reasons for removal, as safeguarding records them."""
-    from safeguarding.models import Removal
-
-    return list(Removal.Reason.choices)
 
 
 @transaction.atomic
 def remove_from_session(session: GroupSession, member_user, *, actor, reason: str, note: str = "") -> RoomParticipant:
     """Remove a member from this live session: they cannot rejoin it, and safeguarding records the removal
     (its service closes their sockets as soon as this commits)."""
-    from safeguarding.services import remove_member
-
-    if reason not in dict(removal_reasons()):
+    if reason not in Removal.Reason.values:
         raise ProtocolError("invalid_field", "Please choose a reason for the removal.")
     membership = Membership.objects.filter(group_id=session.group_id, user=member_user).first()
     if membership is None or membership.role != Membership.Role.MEMBER:
@@ -697,7 +679,7 @@ def remove_from_session(session: GroupSession, member_user, *, actor, reason: st
     participant.left_at = participant.left_at or now
     participant.stepped_out_at = None
     participant.save(update_fields=["removed_at", "removed_by", "left_at", "stepped_out_at"])
-    RoomAlert.objects.raised_hands().filter(session=session, user=member_user).update(lowered_at=now, lowered_by=actor)
+    _lower(RoomAlert.objects.raised_hands().filter(session=session, user=member_user), actor=actor)
     try:
         remove_member(membership, actor=actor, kind="session", reasons=[reason], note=note, session=session)
     except ValidationError as exc:
@@ -707,21 +689,25 @@ def remove_from_session(session: GroupSession, member_user, *, actor, reason: st
     return participant
 
 
+@transaction.atomic
 def remove(seat: Seat, *, user: int, reason: str, note: str = "") -> Outcome:
     target = _participant_in_session(seat.session, user)
+    hand_ids = list(
+        RoomAlert.objects.raised_hands().filter(session=seat.session, user=target.user).values_list("pk", flat=True)
+    )
     participant = remove_from_session(seat.session, target.user, actor=seat.user, reason=reason, note=note)
     participant.user = target.user
-    name = target.user.display_name
+    lowered = _alerts_with_people().filter(pk__in=hand_ids)
     return Outcome(
-        reply=done("remove", f"{name} has been removed from this session. Safeguarding has a record."),
-        deliveries=[_participant_event(participant)],
+        reply=done(
+            "remove", f"{target.user.display_name} has been removed from this session. Safeguarding has a record."
+        ),
+        deliveries=[_participant_event(participant)] + [_alert_event(hand) for hand in lowered],
     )
 
 
 def end(seat: Seat) -> Outcome:
     """End the session for everyone (sessions.services closes every socket after commit)."""
-    from sessions.services import SessionStateError, end_session
-
     try:
         end_session(seat.session, actor=seat.user)
     except SessionStateError as exc:
@@ -735,8 +721,6 @@ CONCERN_KINDS = {RoomAlert.Kind.MESSAGE, RoomAlert.Kind.TRIGGERED, RoomAlert.Kin
 def make_concern(seat: Seat, *, alert: int, text: str, category: str, risk_level: str) -> Outcome:
     """On purpose, a leader records what a member shared as a safeguarding concern: the only way any
     in-session text is ever stored (encrypted, by safeguarding). The member is told."""
-    from safeguarding.services import raise_concern
-
     with transaction.atomic():
         item = _alert_in_session(seat, alert, lock=True)
         if item.kind not in CONCERN_KINDS:
@@ -808,8 +792,6 @@ def snapshot(session: GroupSession) -> dict:
 
     Never holds anything anyone wrote: alerts say what happened and when. Five queries.
     """
-    from sessions.services import camera_off_notices_for
-
     # 1: everyone who has been in the room
     participants = list(
         RoomParticipant.objects.filter(session=session).select_related("user").order_by("user__display_name", "user_id")

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from groups.models import Membership
+from safeguarding.models import Concern, Removal
 from sessions import live, room
 from sessions.permissions import get_session_for_user
 from sessions.room_models import RoomParticipant
@@ -160,8 +161,6 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     live.deliver(room.enter(session, membership))
     for delivery in room.welfare_prompts(session):
         live.send(delivery.group, delivery.payload)
-    from safeguarding.models import Concern
-
     snapshot = room.snapshot(session)
     alerts = _with_times(snapshot["alerts"], created_dt="created_at")
     context = {
@@ -171,7 +170,7 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "participants": _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
         "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
         "other_alerts": [a for a in reversed(alerts) if a["kind"] != "hand"],
-        "removal_reasons": room.removal_reasons(),
+        "removal_reasons": Removal.Reason.choices,
         "concern_categories": Concern.Category.choices,
         "risk_levels": Concern.RiskLevel.choices,
         "concern_kinds": sorted(room.CONCERN_KINDS),
