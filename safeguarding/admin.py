@@ -138,6 +138,23 @@ class CaseNoteInline(admin.StackedInline):
         return False
 
 
+class WithTrusteesFilter(admin.SimpleListFilter):
+    """Cases for the safeguarding leads: raised with them, passed to them, or marked immediate risk."""
+
+    title = "with the safeguarding leads"
+    parameter_name = "with_trustees"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No (with the group's leaders)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.for_trustees()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Concern.objects.for_trustees().values("pk"))
+        return queryset
+
+
 class ConcernAdminForm(forms.ModelForm):
     class Meta:
         model = Concern
@@ -174,7 +191,7 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
         "with_trustees",
         "created_at",
     ]
-    list_filter = ["status", "risk_level", "category", "to_trustees", "group", "created_at"]
+    list_filter = [WithTrusteesFilter, "status", "risk_level", "category", "group", "created_at"]
     list_select_related = ["group", "assigned_to"]
     date_hierarchy = "created_at"
     inlines = [CaseNoteInline]

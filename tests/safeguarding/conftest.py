@@ -84,3 +84,54 @@ def removal_factory(cast):
 
 def audit_actions() -> list[str]:
     return list(AuditEvent.objects.order_by("id").values_list("action", flat=True))
+
+
+SECRET = "plaintext-that-must-never-reach-the-disk"
+
+
+@pytest.fixture
+def one_of_everything(cast, session_factory):
+    """A row for every encrypted field in the project, each holding SECRET (plus its field name)."""
+    from sessions.models import CameraOffNotice
+
+    rows = {}
+
+    def value(label):
+        return f"{SECRET} {label}"
+
+    contact = services.save_contact_details(
+        user=cast.member,
+        consent=True,
+        phone=value("phone"),
+        emergency_contact_name=value("emergency_contact_name"),
+        emergency_contact_phone=value("emergency_contact_phone"),
+        address=value("address"),
+        notes=value("notes"),
+    )
+    for name in ("phone", "emergency_contact_name", "emergency_contact_phone", "address", "notes"):
+        rows[("safeguarding.ContactDetails", name)] = contact.pk
+    services.reveal_contact_details(contact, actor=cast.trustee, reason=value("reason"))
+    rows[("safeguarding.ContactAccess", "reason")] = cast.member.contact_accesses.get().pk
+    concern = services.raise_concern(
+        raised_by=cast.member, group=cast.group, category="other", risk_level="low", details=value("details")
+    )
+    rows[("safeguarding.Concern", "details")] = concern.pk
+    note = services.add_case_note(concern, actor=cast.trustee, text=value("text"))
+    rows[("safeguarding.CaseNote", "text")] = note.pk
+    membership = Membership.objects.get(group=cast.group, user=cast.member)
+    removal = services.remove_member(
+        membership,
+        actor=cast.leader,
+        kind=Removal.Kind.TEMPORARY,
+        reasons=["other"],
+        until=timezone.now() + timedelta(days=1),
+        note=value("note"),
+    )
+    services.reinstate_member(removal, actor=cast.leader, note=value("lift_note"))
+    rows[("safeguarding.Removal", "note")] = removal.pk
+    rows[("safeguarding.Removal", "lift_note")] = removal.pk
+    session = session_factory(cast.group, meeting_link=value("meeting_link"))
+    rows[("group_sessions.GroupSession", "meeting_link")] = session.pk
+    notice = CameraOffNotice.objects.create(group=cast.group, user=cast.member, session=session, reason=value("reason"))
+    rows[("group_sessions.CameraOffNotice", "reason")] = notice.pk
+    return rows

@@ -254,3 +254,15 @@ def test_the_reinstate_action(cast, auth_client, records):
     assert response.status_code == 302
     removal.refresh_from_db()
     assert removal.lifted_by == cast.trustee
+
+
+def test_cases_filter_by_whether_they_are_with_the_safeguarding_leads(cast, auth_client, records, concern_factory):
+    with_leaders = concern_factory()
+    client = auth_client(cast.trustee)
+    url = reverse("admin:safeguarding_concern_changelist")
+
+    def listed(**params):
+        return set(client.get(url, params).context["cl"].result_list)
+
+    assert listed(with_trustees="yes") == {records["concern"]}
+    assert listed(with_trustees="no") == {with_leaders}

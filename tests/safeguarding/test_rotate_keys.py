@@ -114,3 +114,25 @@ def test_newest_key_check_tells_keys_apart(settings):
 
     assert not crypto.is_encrypted_with_newest_key(token)
     assert crypto.is_encrypted_with_newest_key(crypto.rotate(token))
+
+
+def test_rotation_covers_every_protected_field_in_the_project(settings, one_of_everything):
+    """Rows written under key A in every encrypted column (all apps) are all readable with key B alone after."""
+    from django.apps import apps
+
+    from safeguarding.management.commands.rotate_encryption_keys import encrypted_fields
+
+    plaintexts = {}
+    for model, field in encrypted_fields():  # read everything with the key it was written under...
+        pk = one_of_everything[(model._meta.label, field.name)]
+        plaintexts[(model, field, pk)] = getattr(model._base_manager.get(pk=pk), field.attname)
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
+    for (model, field, pk), value in plaintexts.items():  # ...and write it again under key A
+        model._base_manager.filter(pk=pk).update(**{field.attname: value})
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+
+    run_rotation()
+
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B]
+    for (label, name), pk in one_of_everything.items():
+        assert getattr(apps.get_model(label)._base_manager.get(pk=pk), name).endswith(name)
