@@ -405,6 +405,9 @@ class ContactDetailsAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     list_display = ["__str__", "user", "consent_given_at", "updated_at"]
     list_select_related = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
     search_fields = ["user__display_name", "user__email"]  # the member's account, never the encrypted columns
     fields = ["user", "consent_given_at", "created_at", "updated_at", "reveal_link"]
     readonly_fields = fields
@@ -429,7 +432,7 @@ class ContactDetailsAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def reveal_view(self, request, object_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        contact = ContactDetails.objects.select_related("user").filter(pk=object_id).first()
+        contact = self.get_object(request, unquote(object_id))
         if contact is None:
             raise Http404("No such contact details.")
         form = RevealForm(posted(request))
