@@ -35,6 +35,7 @@ def _is_layer_failure(exc: BaseException) -> bool:
 class RoomConsumer(AsyncWebsocketConsumer):
     admitted = False
     is_leader = False
+    closing = False  # we have sent the close: nothing more may be sent on this socket
 
     async def __call__(self, scope, receive, send):
         try:
@@ -116,6 +117,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     # --- from the browser ---------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.closing:
+            return
         try:
             if text_data is None:
                 raise ProtocolError("invalid_json", "Messages must be JSON text.")
@@ -149,7 +152,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if outcome.reply:
             await self._send(outcome.reply)
         if command.type == "leave":
-            await self.close(code=CLOSE_LEFT)
+            await self._close(CLOSE_LEFT)
 
     def _heartbeat(self) -> "room.Outcome":
         seat = room.current_seat(self.session_id, self.user.pk)
@@ -169,11 +172,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return True
 
     async def _send(self, payload: dict):
-        await self.send(text_data=json.dumps(payload))
+        if not self.closing:
+            await self.send(text_data=json.dumps(payload))
+
+    async def _close(self, code: int):
+        if not self.closing:
+            self.closing = True
+            await self.close(code=code)
 
     async def _refuse(self, refusal: "room.RoomRefused"):
         await self._send({"type": "closed", "reason": refusal.code, "message": refusal.message})
-        await self.close(code=CLOSE_REFUSED)
+        await self._close(CLOSE_REFUSED)
 
     # --- from the channel layer (handler names follow the message type) --------------------------
 
@@ -184,10 +193,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         await self._send(payload)
         if payload["type"] == "left":
-            await self.close(code=CLOSE_LEFT)
+            await self._close(CLOSE_LEFT)
 
     async def room_closed(self, event):
         """Someone's access changed (removal, suspension): re-check against the database, close if gone."""
+        if self.closing:
+            return
         try:
             await database_sync_to_async(room.current_seat)(self.session_id, self.user.pk)
         except room.RoomRefused as exc:
@@ -196,4 +207,4 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def room_ended(self, event):
         if event.get("session_id") == self.session_id:
             await self._send({"type": "session_ended", "message": SESSION_ENDED})
-            await self.close(code=CLOSE_ENDED)
+            await self._close(CLOSE_ENDED)

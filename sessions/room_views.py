@@ -8,7 +8,7 @@ dashboard polls the snapshot endpoint while its socket is down.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
@@ -57,6 +57,15 @@ def _room_or_not_open(request: HttpRequest, session_id: int, *, leader: bool = F
     return session, membership, None
 
 
+def _refusal_json(exc: Exception) -> JsonResponse:
+    """get_room_for_user's refusals for the pages' scripts: the same status codes, with a code and kind words."""
+    if isinstance(exc, room.RoomNotOpen):
+        return JsonResponse(room.error("not_open", str(exc)), status=409)
+    if isinstance(exc, PermissionDenied):
+        return JsonResponse(room.error("forbidden", str(exc)), status=403)
+    return JsonResponse(room.error("not_found", "No such session."), status=404)
+
+
 def _leader_names(session) -> list[str]:
     leaders = Membership.objects.active().leaders().filter(group_id=session.group_id).select_related("user")
     return [m.user.name_with_pronouns for m in leaders.order_by("user__display_name")]
@@ -92,10 +101,8 @@ def room_state(request: HttpRequest, session_id: int) -> JsonResponse:
     """The member's own state, for the page's script while its socket is down; says why if they can't be in."""
     try:
         session, _ = room.get_room_for_user(request.user, session_id)
-    except room.RoomNotOpen as exc:
-        return JsonResponse(room.error("not_open", str(exc)), status=409)
-    except PermissionDenied as exc:
-        return JsonResponse(room.error("forbidden", str(exc)), status=403)
+    except (Http404, PermissionDenied) as exc:
+        return _refusal_json(exc)
     try:
         return JsonResponse(room.welcome(session, request.user))
     except RoomParticipant.DoesNotExist:
@@ -111,7 +118,12 @@ def room_left(request: HttpRequest, session_id: int) -> HttpResponse:
 
 def _act(request: HttpRequest, session_id: int, *, leader: bool, back: str) -> HttpResponse:
     """Carry out one room action posted as a form (or by the script's fetch) and answer in kind."""
-    session, membership = room.get_room_for_user(request.user, session_id, leader=leader)
+    try:
+        session, membership = room.get_room_for_user(request.user, session_id, leader=leader)
+    except (Http404, PermissionDenied) as exc:
+        if not _wants_json(request):
+            raise
+        return _refusal_json(exc)
     data = request.POST.dict()
     data["type"] = data.pop("action", "")
     data.pop("csrfmiddlewaretoken", None)
@@ -193,8 +205,8 @@ def dashboard_snapshot(request: HttpRequest, session_id: int) -> JsonResponse:
     """The room's state as JSON, polled by the dashboard while its socket is down."""
     try:
         session, _ = room.get_room_for_user(request.user, session_id, leader=True)
-    except room.RoomNotOpen as exc:
-        return JsonResponse(room.error("not_open", str(exc)), status=409)
+    except (Http404, PermissionDenied) as exc:
+        return _refusal_json(exc)
     for delivery in room.welfare_prompts(session):
         live.send(delivery.group, delivery.payload)
     return JsonResponse(room.snapshot(session))

@@ -173,7 +173,9 @@ root.addEventListener("submit", async (event) => {
   // Socket down: the same action as a plain POST. Nothing is kept if it cannot be delivered.
   const answer = await postForm(form);
   handleAnswer(answer, form);
-  if (answer.type === "error" && (answer.code === "forbidden" || answer.code === "removed")) finish(answer.message);
+  if (answer.type === "error" && ["forbidden", "removed", "not_open", "not_found"].includes(answer.code)) {
+    finish(answer.message);
+  }
 });
 
 socket.connect();

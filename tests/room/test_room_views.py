@@ -290,3 +290,19 @@ def test_state_endpoint_for_an_outsider_is_not_found(auth_client, cast, open_ses
 def test_goodbye_page_is_for_members_only(auth_client, cast, open_session):
     url = reverse("sessions:room_left", args=[open_session.pk])
     assert auth_client(cast.outsider).get(url).status_code == 404
+
+
+def test_fallback_post_from_a_removed_member_is_refused_in_json_with_kind_words(auth_client, cast, open_session):
+    RoomParticipant.objects.create(session=open_session, user=cast.member, removed_at=timezone.now())
+    response = auth_client(cast.member).post(action_url(open_session), {"action": "raise_hand"}, **JSON)
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    assert "can't rejoin" in response.json()["message"]
+
+
+def test_fallback_post_after_the_session_ended_says_so_in_json(auth_client, cast, open_session):
+    open_session.status = GroupSession.Status.ENDED
+    open_session.save(update_fields=["status"])
+    response = auth_client(cast.member).post(action_url(open_session), {"action": "raise_hand"}, **JSON)
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_open"
