@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,8 @@ from peersupport import views
 admin.site.site_header = "Peer Support — trustees"
 admin.site.site_title = "Peer Support trustees"
 admin.site.index_title = "Safeguarding and groups"
+# The admin's own login form would skip allauth's rate limits and the second factor: sign in through allauth.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
