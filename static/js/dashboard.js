@@ -17,6 +17,8 @@ const root = document.getElementById("dashboard");
 const timeFormat = timeFormatter(root.dataset.timeZone);
 const connection = document.getElementById("connection");
 const announcer = document.getElementById("announce");
+const announcerText = document.getElementById("announce-text");
+const srStatus = document.getElementById("sr-status");
 const srAlert = document.getElementById("sr-alert");
 const badge = document.getElementById("alert-badge");
 const soundToggle = document.getElementById("sound-toggle");
@@ -87,12 +89,18 @@ function raiseAlarm(a) {
   if (soundToggle.checked) playTone();
 }
 
+// Said to screen readers (a live region that is always there) and shown as a note pinned to the bottom of
+// the window, so it is seen even when the button that caused it is far down a narrow page.
 function announce(text, { isError = false } = {}) {
   if (!text) return;
+  srStatus.textContent = text;
   announcer.hidden = false;
   announcer.classList.toggle("is-error", isError);
-  announcer.textContent = text;
+  announcerText.textContent = text;
 }
+document.getElementById("announce-close").addEventListener("click", () => {
+  announcer.hidden = true;
+});
 
 // --- rendering ---------------------------------------------------------------------------------
 

@@ -6,6 +6,8 @@ const root = document.getElementById("room");
 const timeFormat = timeFormatter(root.dataset.timeZone);
 const connection = document.getElementById("connection");
 const announcer = document.getElementById("announce");
+const announcerText = document.getElementById("announce-text");
+const srStatus = document.getElementById("sr-status");
 const chatLog = document.getElementById("chat-log");
 const replies = document.getElementById("replies");
 const repliesEmpty = document.getElementById("replies-empty");
@@ -21,12 +23,18 @@ const STATUS_TEXT = {
   reconnecting: "Reconnecting… Your buttons still work while we do.",
 };
 
+// Said to screen readers (a live region that is always there) and shown as a note pinned to the bottom of
+// the window, so it is seen even when the button that caused it is far down a narrow page.
 function announce(text, { isError = false } = {}) {
   if (!text) return;
+  srStatus.textContent = text;
   announcer.hidden = false;
   announcer.classList.toggle("is-error", isError);
-  announcer.textContent = text;
+  announcerText.textContent = text;
 }
+document.getElementById("announce-close").addEventListener("click", () => {
+  announcer.hidden = true;
+});
 
 function show(key, visible) {
   for (const el of root.querySelectorAll(`[data-show="${key}"]`)) el.hidden = !visible;
@@ -71,6 +79,11 @@ function appendLine(list, { who, text, at, className }) {
   item.scrollIntoView({ block: "nearest" });
 }
 
+function chatAuthor(data) {
+  if (String(data.from_id) === root.dataset.userId) return "You";
+  return data.is_leader ? `${data.from} (leader)` : data.from;
+}
+
 function finish(message) {
   // Removed, session ended or left: no more actions from this page.
   finished = true;
@@ -111,7 +124,7 @@ function onMessage(data) {
       handleAnswer(data, null);
       break;
     case "chat":
-      appendLine(chatLog, { who: data.is_leader ? `${data.from} (leader)` : data.from, text: data.text, at: data.at });
+      appendLine(chatLog, { who: chatAuthor(data), text: data.text, at: data.at });
       break;
     case "chat_state":
       applyState({ chat_enabled: data.enabled });
