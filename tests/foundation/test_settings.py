@@ -74,4 +74,13 @@ def test_production_settings_make_cookies_secure_and_send_hsts():
     )
     result = run_manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1].split() == ["True", "True", "True", "True", "True", "True", "Lax", "DENY"]
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+        "True",
+        "Lax",
+        "DENY",
+    ]
