@@ -1,0 +1,372 @@
+"""The scenarios: each opens real sockets to real server processes, drives traffic, and returns figures.
+
+A scenario never decides pass or fail; bench/run.py compares its figures with the targets.
+"""
+
+import asyncio
+import json
+import time
+from collections import Counter, deque
+from dataclasses import dataclass
+
+from bench.clients import Peer, close_all, get, open_all, open_at_rate, sleep_until
+from bench.data import Person, Room
+from bench.servers import Server
+from bench.stats import CpuMeter, percentile, summary_ms
+
+
+@dataclass
+class Endpoint:
+    """Where a socket goes: the live room (signed in by cookie) or the bare relay (bench/floor.py)."""
+
+    server: Server
+    floor: bool = False
+
+    def peer(self, room: Room, person: Person, *, is_leader: bool = False, on_message=None) -> Peer:
+        if self.floor:
+            role = "leader" if is_leader else "member"
+            url = f"ws://{self.server.host}/ws/floor/{room.session_id}/?role={role}&user={person.user_id}"
+        else:
+            url = f"ws://{self.server.host}/ws/sessions/{room.session_id}/"
+        return Peer(
+            url=url,
+            cookie="" if self.floor else person.cookie,
+            session_id=room.session_id,
+            user_id=person.user_id,
+            is_leader=is_leader,
+            on_message=on_message,
+        )
+
+
+def abandon(peers: list[Peer]) -> None:
+    """Drop client sockets at once (the servers are stopped right after, so nobody waits for a goodbye)."""
+    for peer in peers:
+        if peer.ws is not None:
+            peer.ws.transport.abort()
+
+
+async def settle(servers: list[Server], *, quiet_cpu: float = 0.05, timeout: float = 30) -> float:
+    """Wait until the servers stop working (CPU use below `quiet_cpu` of a core for a second)."""
+    started = time.perf_counter()
+    last = sum(s.cpu_seconds() for s in servers)
+    while time.perf_counter() - started < timeout:
+        await asyncio.sleep(1)
+        now = sum(s.cpu_seconds() for s in servers)
+        if now - last < quiet_cpu:
+            break
+        last = now
+    return round(time.perf_counter() - started, 1)
+
+
+# --- 1, 2, 5: alert latency, member -> leader ------------------------------------------------------
+
+
+async def alert_latency(
+    leader_side: Endpoint,
+    member_side: Endpoint,
+    rooms: list[Room],
+    *,
+    members_per_room: int,
+    rate: float,
+    duration: float,
+    grace: float = 5.0,
+    on_idle=None,
+) -> dict:
+    """Members raise hands at `rate` per second in total (rooms in turn); time until their leader's socket has it.
+
+    A member whose hand is up lowers it once the leader has seen it, so they can raise it again later
+    (only needed when there are fewer members than alerts). `on_idle()` runs once every socket is open
+    and quiet, before the traffic starts (the runner reads the server's memory there).
+    """
+    sent_at: dict[tuple[int, int], float] = {}
+    latencies: list[float] = []
+    errors: Counter = Counter()
+    idle: dict[int, deque] = {room.session_id: deque() for room in rooms}
+    members_by_key: dict[tuple[int, int], Peer] = {}
+    background: set[asyncio.Task] = set()
+    reuse = rate * duration > len(rooms) * members_per_room
+
+    def on_leader(peer: Peer, text: str, at: float) -> None:
+        if '"alert"' not in text:
+            return
+        message = json.loads(text)
+        alert = message.get("alert") or {}
+        if message.get("type") != "alert" or alert.get("kind") != "hand" or alert.get("lowered_at"):
+            return
+        key = (peer.session_id, alert["user_id"])
+        started = sent_at.pop(key, None)
+        if started is None:
+            return
+        latencies.append(at - started)
+        if reuse:
+            member = members_by_key[key]
+            member.state = "lowering"
+            task = asyncio.ensure_future(member.send({"type": "lower_hand"}))
+            background.add(task)
+            task.add_done_callback(background.discard)
+
+    def on_member(peer: Peer, text: str, at: float) -> None:
+        if '"error"' in text:
+            message = json.loads(text)
+            if message.get("type") == "error":
+                errors[message.get("code", "?")] += 1
+        elif peer.state == "lowering" and '"done"' in text:
+            message = json.loads(text)
+            if message.get("type") == "done" and message.get("action") == "lower_hand":
+                peer.state = "idle"
+                idle[peer.session_id].append(peer)
+
+    leaders = [leader_side.peer(room, room.leader, is_leader=True, on_message=on_leader) for room in rooms]
+    members = []
+    for room in rooms:
+        for person in room.members[:members_per_room]:
+            peer = member_side.peer(room, person, on_message=on_member)
+            members.append(peer)
+            members_by_key[(room.session_id, person.user_id)] = peer
+    connect_leaders = await open_all(leaders)
+    connect_members = await open_all(members)
+    for peer in members:
+        if peer.ws is not None and peer.first.done() and not peer.first.exception():
+            idle[peer.session_id].append(peer)
+    await settle(list({id(side.server): side.server for side in (leader_side, member_side)}.values()))
+    idle_figures = on_idle() if on_idle else {}
+
+    planned = int(rate * duration)
+    sent = skipped = 0
+    lag_max = 0.0
+    with CpuMeter() as client_cpu:
+        started = time.perf_counter()
+        for n in range(planned):
+            due = started + n / rate
+            await sleep_until(due)
+            lag_max = max(lag_max, time.perf_counter() - due)
+            queue = idle[rooms[n % len(rooms)].session_id]
+            if not queue:
+                skipped += 1  # every member of this room has a hand up: nobody to raise one
+                continue
+            member = queue.popleft()
+            member.state = "raised"
+            sent_at[(member.session_id, member.user_id)] = time.perf_counter()
+            await member.send({"type": "raise_hand"})
+            sent += 1
+        deadline = time.perf_counter() + grace
+        while sent_at and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+    result = {
+        "sockets": len(leaders) + len(members),
+        "connect": {"leaders": connect_leaders.as_dict(), "members": connect_members.as_dict()},
+        "rate_per_s": rate,
+        "duration_s": duration,
+        "sent": sent,
+        "received": len(latencies),
+        "lost": len(sent_at),
+        "skipped": skipped,
+        "errors": dict(errors),
+        "latency": summary_ms(latencies),
+        "client_cpu_share": client_cpu.share,
+        "client_schedule_lag_max_ms": round(lag_max * 1000, 2),
+        **idle_figures,
+    }
+    abandon(leaders + members)
+    return result
+
+
+# --- 3, 5: room broadcast ------------------------------------------------------------------------------
+
+
+async def broadcast(
+    leader_side: Endpoint,
+    member_sides: list[Endpoint],
+    room: Room,
+    *,
+    members: int,
+    steps: list[tuple[float, float]],
+    grace: float = 5.0,
+    stop_above_s: float = 1.0,
+) -> dict:
+    """Chat messages to everyone in one room, at each (rate, seconds) step in turn.
+
+    For each message: the time from sending it until the last member's socket has it. Members are
+    spread over `member_sides` in turn (two servers: half on each). Steps stop early once p99 passes
+    `stop_above_s` or a delivery is lost; `sustained_frames_per_s` is the best step that did neither.
+    """
+    sent_at: dict[int, float] = {}
+    count: Counter = Counter()
+    last: dict[int, float] = {}
+    frames = 0
+    errors: Counter = Counter()
+
+    def on_message(peer: Peer, text: str, at: float) -> None:
+        nonlocal frames
+        if '"chat"' in text:
+            message = json.loads(text)
+            if message.get("type") == "chat":
+                frames += 1
+                if not peer.is_leader:
+                    seq = int(message["text"][2:])
+                    count[seq] += 1
+                    last[seq] = at
+                return
+        if '"error"' in text:
+            message = json.loads(text)
+            if message.get("type") == "error":
+                errors[message.get("code", "?")] += 1
+
+    leader = leader_side.peer(room, room.leader, is_leader=True, on_message=on_message)
+    people = [
+        member_sides[n % len(member_sides)].peer(room, person, on_message=on_message)
+        for n, person in enumerate(room.members[:members])
+    ]
+    connect_leader = await open_all([leader])
+    connect_members = await open_all(people)
+    servers = list({id(side.server): side.server for side in [leader_side, *member_sides]}.values())
+    await settle(servers)
+    listening = [p for p in people if p.first.done() and not p.first.exception()]
+    receivers = len(listening)
+
+    seq = 0
+    results = []
+    for rate, seconds in steps:
+        first_seq = seq
+        frames_before = frames
+        errors_before = sum(errors.values())
+        cpu_before = sum(s.cpu_seconds() for s in servers)
+        with CpuMeter() as client_cpu:
+            started = time.perf_counter()
+            for n in range(int(rate * seconds)):
+                await sleep_until(started + n / rate)
+                sender = listening[seq % len(listening)]
+                sent_at[seq] = time.perf_counter()
+                await sender.send({"type": "chat", "text": f"b:{seq}"})
+                seq += 1
+            deadline = time.perf_counter() + grace
+            step_seqs = range(first_seq, seq)
+            while time.perf_counter() < deadline and any(count[s] < receivers for s in step_seqs):
+                await asyncio.sleep(0.05)
+        complete = [last[s] - sent_at[s] for s in step_seqs if count[s] >= receivers]
+        lost = sum(receivers - min(count[s], receivers) for s in step_seqs)
+        ended = max((last[s] for s in step_seqs if s in last), default=started)
+        step_frames = frames - frames_before
+        span = max(ended - started, seconds)
+        server_cpu = sum(s.cpu_seconds() for s in servers) - cpu_before
+        step = {
+            "messages_per_s": rate,
+            "seconds": seconds,
+            "messages": len(step_seqs),
+            "frames": step_frames,
+            "frames_per_s": round(step_frames / span),
+            "lost_deliveries": lost,
+            "errors": sum(errors.values()) - errors_before,
+            "last_member": summary_ms(complete),
+            "server_cpu_share": round(server_cpu / span, 2),
+            "client_cpu_share": client_cpu.share,
+        }
+        results.append(step)
+        p99 = step["last_member"]["p99_ms"]
+        if lost or p99 is None or p99 > stop_above_s * 1000:
+            break
+    limit_ms = stop_above_s * 1000
+    good = [s for s in results if not s["lost_deliveries"] and (s["last_member"]["p99_ms"] or 1e9) <= limit_ms]
+    summary = {
+        "receivers": receivers,
+        "connect": {"leader": connect_leader.as_dict(), "members": connect_members.as_dict()},
+        "steps": results,
+        "errors": dict(errors),
+        "sustained_frames_per_s": max((s["frames_per_s"] for s in good), default=0),
+    }
+    abandon([leader, *people])
+    return summary
+
+
+# --- 4: capacity: a connect storm -------------------------------------------------------------------
+
+
+async def connect_storm(server: Server, rooms: list[Room], *, count: int, per_second: float, redis) -> dict:
+    """Open `count` member sockets at `per_second`, hold them, close them all; the server must not fail and
+    its Redis connections must come back to where they were before."""
+    warm = Endpoint(server).peer(rooms[0], rooms[0].members[0])
+    await open_all([warm])
+    await close_all([warm])
+    await settle([server])
+    baseline = server.redis_connections()
+    info_before = redis.info("clients")["connected_clients"]
+
+    people = [(room, person) for room in rooms for person in room.members]
+    peers = [Endpoint(server).peer(room, person) for room, person in people[:count]]
+    report = await open_at_rate(peers, per_second=per_second)
+    await settle([server])
+    held = server.redis_connections()
+    rss_held = server.rss_mb()
+    dropped = Counter(p.closed_code for p in peers if p.closed_code is not None)
+    closing = time.perf_counter()
+    await close_all(peers)
+    await settle([server])
+    deadline = time.perf_counter() + 20
+    after = server.redis_connections()
+    while after > baseline and time.perf_counter() < deadline:
+        await asyncio.sleep(0.5)
+        after = server.redis_connections()
+    return {
+        "connections": count,
+        "per_second": per_second,
+        "connect": report.as_dict(),
+        "closed_by_server_while_open": {str(k): v for k, v in dropped.items()},
+        "server_errors": server.errors()[:20],
+        "rss_mb_while_held": round(rss_held, 1),
+        "redis_connections_of_server": {"before": baseline, "while_held": held, "after": after},
+        "redis_connected_clients_all": {"before": info_before, "after": redis.info("clients")["connected_clients"]},
+        "close_and_settle_s": round(time.perf_counter() - closing, 1),
+    }
+
+
+# --- 6: pages --------------------------------------------------------------------------------------
+
+
+async def pages(server: Server, pages: dict[str, tuple[str, str]], *, rate: float, duration: float) -> dict:
+    """GET each page in turn at `rate` requests per second in total, as the person it is for."""
+    host, port = "127.0.0.1", server.port
+    names = list(pages)
+    for name in names:  # warm up: first requests load templates and fill caches
+        path, cookie = pages[name]
+        for _ in range(2):
+            await get(host, port, path, cookie=cookie)
+    responses: dict[str, list] = {name: [] for name in names}
+
+    async def one(name: str) -> None:
+        path, cookie = pages[name]
+        try:
+            responses[name].append(await get(host, port, path, cookie=cookie))
+        except Exception as exc:
+            responses[name].append(exc)
+
+    tasks = []
+    started = time.perf_counter()
+    for n in range(int(rate * duration)):
+        await sleep_until(started + n / rate)
+        tasks.append(asyncio.create_task(one(names[n % len(names)])))
+    await asyncio.gather(*tasks)
+    out = {}
+    for name in names:
+        ok = [r for r in responses[name] if not isinstance(r, Exception) and r.status == 200]
+        failed = Counter(
+            type(r).__name__ if isinstance(r, Exception) else f"http_{r.status}"
+            for r in responses[name]
+            if isinstance(r, Exception) or r.status != 200
+        )
+        server_ms = [r.server_ms for r in ok if r.server_ms is not None]
+        client_ms = [r.client_ms for r in ok]
+        out[name] = {
+            "path": pages[name][0],
+            "requests": len(responses[name]),
+            "failed": dict(failed),
+            "server_p50_ms": _r(percentile(server_ms, 50)),
+            "server_p95_ms": _r(percentile(server_ms, 95)),
+            "client_p50_ms": _r(percentile(client_ms, 50)),
+            "client_p95_ms": _r(percentile(client_ms, 95)),
+            "bytes": ok[0].size if ok else 0,
+        }
+    return {"rate_per_s": rate, "duration_s": duration, "pages": out}
+
+
+def _r(value):
+    return None if value is None else round(value, 1)
