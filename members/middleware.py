@@ -1,9 +1,11 @@
 import zoneinfo
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from members.roles import has_mfa, needs_mfa
 
@@ -30,7 +32,11 @@ class RequireMFAForStaffMiddleware:
                 "Leaders and trustees protect members' information with two-step verification. "
                 "Please set it up to continue.",
             )
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            # Back to the page they asked for afterwards, encoded, and only if it is a path on this site.
+            back = request.get_full_path()
+            if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = "/"
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': back})}")
         return self.get_response(request)
 
 
