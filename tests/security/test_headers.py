@@ -77,3 +77,71 @@ def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client, user_
         assert cookie["secure"] is True
         assert cookie["httponly"] is True
         assert cookie["samesite"] == "Lax"
+
+
+# --- every URL, not just the public pages ----------------------------------------------------------
+
+
+def check_headers(response, url: str) -> None:
+    directives = csp_directives(response)
+    assert "'unsafe-inline'" not in directives["script-src"], url
+    assert "'unsafe-eval'" not in directives["script-src"], url
+    assert directives["frame-ancestors"] == "frame-ancestors 'none'", url
+    assert response["X-Content-Type-Options"] == "nosniff", url
+    # Pages holding a capability token (the calendar address) send no referrer at all: stricter still.
+    assert response["Referrer-Policy"] in {"same-origin", "no-referrer"}, url
+    assert response["X-Frame-Options"] == "DENY", url
+
+
+def urls_to_fetch(world) -> list[str]:
+    """Every URL with real records (tests/security/routes.py), every URL and admin page with sample ids
+    (tests/security/test_csrf.py), a static file and a page that does not exist."""
+    from tests.security.routes import ROUTES, url_for
+    from tests.security.test_csrf import URLS
+
+    real = [url_for(name, world, world.a) for name, route in ROUTES.items() if "GET" in route.methods]
+    return [*sorted(set(real + URLS)), "/static/css/site.css", "/no-such-page/"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "leader", "trustee"])
+def test_every_response_of_every_url_carries_the_headers(client, world, role):
+    from tests.security.conftest import login_as
+
+    statuses = set()
+    for url in urls_to_fetch(world):
+        login_as(client, world.cast, role)
+        response = client.get(url)
+        statuses.add(response.status_code)
+        check_headers(response, url)
+    assert {200, 302, 404} <= statuses  # pages, redirects and refusals alike
+
+
+def test_production_sends_hsts_on_every_url_and_only_safe_cookies(client, world, production):
+    from tests.security.conftest import login_as
+
+    for url in urls_to_fetch(world):
+        login_as(client, world.cast, "leader")
+        response = client.get(url, secure=True)
+        assert response["Strict-Transport-Security"].startswith("max-age=31536000"), url
+        assert "includeSubDomains" in response["Strict-Transport-Security"], url
+        for name, cookie in response.cookies.items():
+            if cookie.value:  # a deleted cookie carries no value to protect
+                assert cookie["secure"] is True, (url, name)
+                assert cookie["httponly"] is True, (url, name)
+                assert cookie["samesite"] == "Lax", (url, name)
+
+
+def test_json_answers_are_not_sniffed_as_html(auth_client, world):
+    """The room's JSON (which can hold names people chose) is served as JSON, never guessable as HTML."""
+    from django.urls import reverse
+
+    for who, url in [
+        (world.cast.member, reverse("sessions:room_state", args=[world.a.open_session.pk])),
+        (world.cast.leader, reverse("sessions:dashboard_snapshot", args=[world.a.open_session.pk])),
+    ]:
+        client = auth_client(who)
+        client.get(reverse("sessions:room", args=[world.a.open_session.pk]))  # come into the room first
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("application/json"), url
+        assert response["X-Content-Type-Options"] == "nosniff"
