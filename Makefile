@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-integration lint fmt setup migrate demo bench screenshots lock clean
+.PHONY: run test test-integration lint security fmt setup migrate demo bench screenshots lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test-integration: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Static security analysis of the apps (also run by .ci/run and tests/security/test_static_analysis.py).
+security: $(STAMP)
+	$(BIN)/bandit -q -r -x '*/migrations/*' members groups sessions safeguarding peersupport
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

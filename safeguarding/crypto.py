@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 
 # Every Fernet token starts with this (version byte 0x80, base64): how we tell ciphertext apart.
-TOKEN_PREFIX = "gAAAA"  # noqa: S105 - a format marker, not a secret
+TOKEN_PREFIX = "gAAAA"  # noqa: S105 - a format marker, not a secret  # nosec B105
 
 
 class InvalidKeyConfiguration(Exception):

@@ -13,7 +13,7 @@ from members.models import User
 from members.roles import TRUSTEES_GROUP, sync_trustees_group
 from sessions.models import GroupSession
 
-DEMO_PASSWORD = "peer-support-demo"  # noqa: S105 (demo data only; refused in production)
+DEMO_PASSWORD = "peer-support-demo"  # noqa: S105 - demo data only; refused in production  # nosec B105
 
 PEOPLE = [
     # email, display name, pronouns, role in the group (None: not in it)
