@@ -94,11 +94,12 @@ async def test_multibyte_frame_over_the_byte_limit_is_refused(member_socket, set
 
 
 async def test_too_many_events_a_second_are_answered_with_rate_limited(member_socket, settings):
-    settings.ROOM_RATE_LIMIT_EVENTS = 3
-    for _ in range(settings.ROOM_RATE_LIMIT_EVENTS + 5):
+    burst = settings.ROOM_RATE_LIMIT_EVENTS + 3
+    for _ in range(burst):
         await member_socket.send_json_to({"type": "ping"})
-    answers = [await member_socket.receive_json_from() for _ in range(settings.ROOM_RATE_LIMIT_EVENTS + 5)]
-    assert [a["type"] for a in answers].count("pong") <= 5
+    answers = [await member_socket.receive_json_from() for _ in range(burst)]
+    # The bucket refills a little while the burst is read, so allow one more than the limit through.
+    assert [a["type"] for a in answers].count("pong") <= settings.ROOM_RATE_LIMIT_EVENTS + 1
     assert "rate_limited" in [a.get("code") for a in answers]
 
 

@@ -1,5 +1,7 @@
 """Every member event over the socket: what the member sees, what the leaders see, what nobody else sees."""
 
+from datetime import timedelta
+
 import pytest
 from channels.db import database_sync_to_async
 from django.utils import timezone
@@ -288,11 +290,11 @@ async def test_heartbeat_is_answered_and_keeps_the_connection_fresh(socket_for, 
     from sessions.models import RoomConnection
 
     member = await joined(socket_for, cast.member, open_session, expect="welcome")
-    await database_sync_to_async(RoomConnection.objects.update)(seen_at=timezone.now() - timezone.timedelta(minutes=1))
+    await database_sync_to_async(RoomConnection.objects.update)(seen_at=timezone.now() - timedelta(minutes=1))
     await member.send_json_to({"type": "ping"})
     assert (await receive_until(member, "pong"))["type"] == "pong"
     connection = await database_sync_to_async(RoomConnection.objects.get)()
-    assert timezone.now() - connection.seen_at < timezone.timedelta(seconds=5)
+    assert timezone.now() - connection.seen_at < timedelta(seconds=5)
     await member.disconnect()
 
 
