@@ -16,7 +16,11 @@ Kind = GroupEmailSent.Kind
 
 
 def _claim(membership: Membership, kind: str, *, about) -> bool:
-    """Claim the right to send this email; False if it was already sent (the task ran twice)."""
+    """Claim the right to send this email; False if it was already sent (the task ran twice).
+
+    Call it inside the transaction that sends: the claim then commits only once the email has gone, so a
+    worker killed half-way (the task runs again: acks_late) does not leave an email claimed but unsent.
+    """
     try:
         with transaction.atomic():
             GroupEmailSent.objects.create(membership=membership, kind=kind, about=about)
@@ -46,21 +50,27 @@ def email_leaders_about_request(membership_id: int) -> None:
     membership = _fetch(membership_id)
     if membership is None or membership.status != Membership.Status.PENDING:
         return
-    if not _claim(membership, Kind.REQUEST_TO_LEADERS, about=membership.requested_at):
-        return
-    leaders = (
-        Membership.objects.active()
-        .leaders()
-        .filter(group_id=membership.group_id, user__is_active=True)
-        .select_related("user")
-    )
-    members_url = _url("groups:members", membership.group.slug)
-    for leader in leaders:
-        _send(
-            "request_to_leaders",
-            to=leader.user.email,
-            context={"leader": leader.user, "person": membership.user, "group": membership.group, "url": members_url},
+    with transaction.atomic():
+        if not _claim(membership, Kind.REQUEST_TO_LEADERS, about=membership.requested_at):
+            return
+        leaders = (
+            Membership.objects.active()
+            .leaders()
+            .filter(group_id=membership.group_id, user__is_active=True)
+            .select_related("user")
         )
+        members_url = _url("groups:members", membership.group.slug)
+        for leader in leaders:
+            _send(
+                "request_to_leaders",
+                to=leader.user.email,
+                context={
+                    "leader": leader.user,
+                    "person": membership.user,
+                    "group": membership.group,
+                    "url": members_url,
+                },
+            )
 
 
 @shared_task
@@ -75,20 +85,21 @@ def email_request_answered(membership_id: int) -> None:
         kind, template = Kind.REQUEST_DECLINED, "request_declined"
     else:  # they withdrew meanwhile, or the answer changed: nothing to say
         return
-    if not _claim(membership, kind, about=membership.status_changed_at):
-        return
-    _send(
-        template,
-        to=membership.user.email,
-        context={
-            "person": membership.user,
-            "group": membership.group,
-            "message": membership.decline_message,
-            "group_url": _url("groups:detail", membership.group.slug),
-            "agree_url": _url("groups:agree", membership.group.slug),
-            "directory_url": _url("groups:directory"),
-        },
-    )
+    with transaction.atomic():
+        if not _claim(membership, kind, about=membership.status_changed_at):
+            return
+        _send(
+            template,
+            to=membership.user.email,
+            context={
+                "person": membership.user,
+                "group": membership.group,
+                "message": membership.decline_message,
+                "group_url": _url("groups:detail", membership.group.slug),
+                "agree_url": _url("groups:agree", membership.group.slug),
+                "directory_url": _url("groups:directory"),
+            },
+        )
 
 
 @shared_task
@@ -96,14 +107,15 @@ def email_new_leader(membership_id: int) -> None:
     membership = _fetch(membership_id)
     if membership is None or not membership.is_leader or membership.role_changed_at is None:
         return
-    if not _claim(membership, Kind.MADE_LEADER, about=membership.role_changed_at):
-        return
-    _send(
-        "made_leader",
-        to=membership.user.email,
-        context={
-            "person": membership.user,
-            "group": membership.group,
-            "members_url": _url("groups:members", membership.group.slug),
-        },
-    )
+    with transaction.atomic():
+        if not _claim(membership, Kind.MADE_LEADER, about=membership.role_changed_at):
+            return
+        _send(
+            "made_leader",
+            to=membership.user.email,
+            context={
+                "person": membership.user,
+                "group": membership.group,
+                "members_url": _url("groups:members", membership.group.slug),
+            },
+        )

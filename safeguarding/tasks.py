@@ -3,7 +3,8 @@
 No email ever holds protected text: a concern's email says one exists (with a link), never what it says;
 an urgent reveal's email names who looked and where, never the details; a removal's email explains
 kindly and says how to ask for a review, never the leaders' notes. Each email is claimed with a
-conditional update first, so a task that runs twice does not send twice.
+conditional update in the transaction that sends it, so a task that runs twice does not send twice, and a
+task cut short sends it when it runs again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +34,12 @@ def _url(name: str, *args) -> str:
 
 
 def _claim(model, pk: int, field: str) -> bool:
-    """Mark the email as sent before sending; False if it was already claimed (the task ran twice)."""
+    """Mark the email as sent; False if it was already claimed (the task ran twice).
+
+    Call it inside the transaction that sends: the mark commits only once the email has gone, so a worker
+    killed half-way (the task runs again: acks_late) does not leave it marked but unsent; a second worker
+    waits on the row's lock meanwhile, then finds it marked.
+    """
     return model.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
 
 
@@ -47,21 +54,25 @@ def email_concern_raised(concern_id: int) -> None:
     if concern is None:
         return
     context = {"group": concern.group, "risk_level": concern.get_risk_level_display()}
-    if not concern.to_trustees and _claim(Concern, concern.pk, "leaders_notified_at"):
-        leaders = (
-            Membership.objects.active()
-            .leaders()
-            .filter(group_id=concern.group_id, user__is_active=True)
-            .exclude(user_id=concern.raised_by_id)
-            .select_related("user")
-        )
-        url = _url("safeguarding:concern_detail", concern.pk)
-        for leader in leaders:
-            _send("concern_to_leaders", to=leader.user.email, context={**context, "person": leader.user, "url": url})
-    if concern.is_with_trustees and _claim(Concern, concern.pk, "trustees_notified_at"):
-        url = _url("admin:safeguarding_concern_change", concern.pk)
-        for trustee in trustees().exclude(pk=concern.raised_by_id):
-            _send("concern_to_trustees", to=trustee.email, context={**context, "person": trustee, "url": url})
+    with transaction.atomic():
+        if not concern.to_trustees and _claim(Concern, concern.pk, "leaders_notified_at"):
+            leaders = (
+                Membership.objects.active()
+                .leaders()
+                .filter(group_id=concern.group_id, user__is_active=True)
+                .exclude(user_id=concern.raised_by_id)
+                .select_related("user")
+            )
+            url = _url("safeguarding:concern_detail", concern.pk)
+            for leader in leaders:
+                _send(
+                    "concern_to_leaders", to=leader.user.email, context={**context, "person": leader.user, "url": url}
+                )
+    with transaction.atomic():
+        if concern.is_with_trustees and _claim(Concern, concern.pk, "trustees_notified_at"):
+            url = _url("admin:safeguarding_concern_change", concern.pk)
+            for trustee in trustees().exclude(pk=concern.raised_by_id):
+                _send("concern_to_trustees", to=trustee.email, context={**context, "person": trustee, "url": url})
 
 
 @shared_task
@@ -71,15 +82,18 @@ def email_trustees_about_urgent_reveal(access_id: int) -> None:
     from safeguarding.permissions import trustees
 
     access = ContactAccess.objects.select_related("viewed_by", "group").filter(pk=access_id).first()
-    if access is None or not _claim(ContactAccess, access.pk, "trustees_notified_at"):
+    if access is None:
         return
-    url = _url("admin:safeguarding_contactaccess_change", access.pk)
-    for trustee in trustees():
-        _send(
-            "urgent_reveal",
-            to=trustee.email,
-            context={"person": trustee, "leader": access.viewed_by, "group": access.group, "url": url},
-        )
+    with transaction.atomic():
+        if not _claim(ContactAccess, access.pk, "trustees_notified_at"):
+            return
+        url = _url("admin:safeguarding_contactaccess_change", access.pk)
+        for trustee in trustees():
+            _send(
+                "urgent_reveal",
+                to=trustee.email,
+                context={"person": trustee, "leader": access.viewed_by, "group": access.group, "url": url},
+            )
 
 
 @shared_task
@@ -91,13 +105,14 @@ def email_removal(removal_id: int) -> None:
     removal = removal.first()
     if removal is None or not removal.membership.user.is_active:
         return
-    if not _claim(Removal, removal.pk, "member_notified_at"):
-        return
-    _send(
-        "removed",
-        to=removal.membership.user.email,
-        context={"removal": removal, "person": removal.membership.user, "group": removal.membership.group},
-    )
+    with transaction.atomic():
+        if not _claim(Removal, removal.pk, "member_notified_at"):
+            return
+        _send(
+            "removed",
+            to=removal.membership.user.email,
+            context={"removal": removal, "person": removal.membership.user, "group": removal.membership.group},
+        )
 
 
 @shared_task
@@ -108,18 +123,19 @@ def email_reinstated(removal_id: int) -> None:
     removal = Removal.objects.select_related("membership__user", "membership__group").filter(pk=removal_id).first()
     if removal is None or removal.lifted_at is None or not removal.membership.user.is_active:
         return
-    if not _claim(Removal, removal.pk, "lift_notified_at"):
-        return
-    _send(
-        "reinstated",
-        to=removal.membership.user.email,
-        context={
-            "removal": removal,
-            "person": removal.membership.user,
-            "group": removal.membership.group,
-            "url": _url("groups:detail", removal.membership.group.slug),
-        },
-    )
+    with transaction.atomic():
+        if not _claim(Removal, removal.pk, "lift_notified_at"):
+            return
+        _send(
+            "reinstated",
+            to=removal.membership.user.email,
+            context={
+                "removal": removal,
+                "person": removal.membership.user,
+                "group": removal.membership.group,
+                "url": _url("groups:detail", removal.membership.group.slug),
+            },
+        )
 
 
 @shared_task

@@ -1,7 +1,8 @@
 """Session emails: reminders 24 hours and 1 hour before, and cancellations.
 
 Tasks take ids only, re-fetch, and are idempotent: each email is claimed with a SessionEmailSent row
-(unique per session, person and kind) before it is sent, so a task that runs twice sends nothing twice.
+(unique per session, person and kind) in the transaction that sends it, so a task that runs twice sends
+nothing twice, and a task cut short (worker killed) sends it when it runs again.
 Emails hold the topic and time, never the meeting link.
 """
 
@@ -47,22 +48,23 @@ def _in_time_zone(user):
 
 
 def _send_once(session: GroupSession, user, kind: str, template: str) -> bool:
-    """Claim, then send; a failed send gives the claim back so a retry can send it. True if sent now."""
-    try:
-        with transaction.atomic():
-            claim = SessionEmailSent.objects.create(session=session, user=user, kind=kind)
-    except IntegrityError:
-        return False  # already sent (or being sent by another worker)
-    context = {"session": session, "user": user, "site_url": settings.SITE_URL}
-    with timezone.override(_in_time_zone(user)):
-        context["time_zone_name"] = timezone.get_current_timezone_name()
-        subject = " ".join(render_to_string(f"sessions/email/{template}_subject.txt", context).split())
-        body = render_to_string(f"sessions/email/{template}.txt", context)
-    try:
+    """Claim and send in one transaction, True if sent now.
+
+    The claim commits only once the email has gone: a failed send, or a worker killed half-way (the task
+    then runs again, acks_late), gives the claim back. Another worker's claim waits on this one's row.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SessionEmailSent.objects.create(session=session, user=user, kind=kind)
+        except IntegrityError:
+            return False  # already sent
+        context = {"session": session, "user": user, "site_url": settings.SITE_URL}
+        with timezone.override(_in_time_zone(user)):
+            context["time_zone_name"] = timezone.get_current_timezone_name()
+            subject = " ".join(render_to_string(f"sessions/email/{template}_subject.txt", context).split())
+            body = render_to_string(f"sessions/email/{template}.txt", context)
         EmailMessage(subject=subject, body=body, to=[user.email]).send()
-    except Exception:
-        claim.delete()
-        raise
     return True
 
 
