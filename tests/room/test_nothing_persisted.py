@@ -42,8 +42,22 @@ def every_cache_entry_as_text() -> str:
     backend = cache._cache if hasattr(cache, "_cache") else None
     if isinstance(backend, dict):  # local memory: pickled values
         return "\n".join(f"{key} {pickle.loads(value)!r}" for key, value in backend.items())  # noqa: S301
-    client = cache._cache.get_client()  # Redis
-    return "\n".join(f"{key!r} {client.get(key)!r}" for key in client.scan_iter("*"))
+    client = cache._cache.get_client()  # Redis: the cache and channels-redis share this database
+    return "\n".join(f"{key!r} {redis_value(client, key)!r}" for key in client.scan_iter("*"))
+
+
+def redis_value(client, key):
+    """Read a key whatever its type (the channel layer keeps sorted sets and lists, the cache strings)."""
+    kind = client.type(key)
+    kind = kind.decode() if isinstance(kind, bytes) else kind
+    readers = {
+        "string": client.get,
+        "list": lambda k: client.lrange(k, 0, -1),
+        "zset": lambda k: client.zrange(k, 0, -1),
+        "set": client.smembers,
+        "hash": client.hgetall,
+    }
+    return readers.get(kind, lambda k: kind)(key)
 
 
 def channel_layer_leftovers() -> str:
