@@ -196,13 +196,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_LEFT)
 
     async def room_closed(self, event):
-        """Someone's access changed (removal, suspension): re-check against the database, close if gone."""
+        """Someone's access changed (removal, suspension, signing out, a disabled account): re-check against
+        the database, close if gone."""
         if self.closing:
             return
         try:
-            await database_sync_to_async(room.current_seat)(self.session_id, self.user.pk)
+            await database_sync_to_async(self._recheck)()
         except room.RoomRefused as exc:
             await self._refuse(exc)
+
+    def _recheck(self) -> None:
+        room.current_seat(self.session_id, self.user.pk)
+        room.check_signed_in(self.scope["session"].session_key, self.user.pk)
 
     async def room_ended(self, event):
         if event.get("session_id") == self.session_id:

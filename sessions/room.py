@@ -132,6 +132,28 @@ def current_seat(session_id: int, user_id: int) -> Seat:
     return Seat(participant=participant, is_leader=participant.membership_role == Membership.Role.LEADER)
 
 
+SIGNED_OUT = "Your sign-in has ended in this window, so the room has closed here. Please sign in again to come back."
+
+
+def check_signed_in(session_key: str | None, user_id: int) -> None:
+    """The sign-in a socket was opened with still holds: its Django session exists and belongs to this
+    person, their password has not changed since, and the account is active. RoomRefused if not.
+
+    Signing out, a disabled account and a password change all end it (members/signals.py then asks the
+    person's sockets to re-check); sockets of the person's other sign-ins, still valid, stay open.
+    """
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.conf import settings
+    from django.contrib.auth import get_user
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    user = get_user(SimpleNamespace(session=store))  # AnonymousUser unless all of the above hold
+    if user.pk != user_id or not user.is_active:
+        raise RoomRefused("signed_out", SIGNED_OUT)
+
+
 # --- what an action produces -------------------------------------------------------------------
 
 
