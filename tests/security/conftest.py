@@ -16,6 +16,7 @@ from safeguarding import services as safeguarding
 from safeguarding.models import Concern, Removal
 from sessions import services as sessions
 from sessions.models import GroupSession
+from tests.room.conftest import fresh_channel_layer, open_session, socket_for  # noqa: F401 - the room's fixtures
 
 # Each would run script if a page inserted it as HTML.
 IMG_PAYLOAD = '<img src=x onerror="window.__xss=1">'
@@ -95,7 +96,7 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         guest_speaker=xss(m["guest"], SCRIPT_PAYLOAD),
         meeting_link=f"https://meet.example.org/{m['link']}",
     )
-    open_session = session_factory(
+    open_now = session_factory(
         group,
         starts_in=timedelta(minutes=-10),
         status=GroupSession.Status.OPEN,
@@ -130,7 +131,7 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         quiet=quiet,
         pending=pending,
         upcoming=upcoming,
-        open_session=open_session,
+        open_session=open_now,
         concern=concern,
         removal=removal,
         notice=notice,
