@@ -1,0 +1,45 @@
+"""Every page, for every role, in light and dark, on a small phone and a laptop, passes axe in real Chromium.
+
+The pages come from tests/browser/site_pages.py, which test_a11y_coverage.py keeps complete. Each test opens
+one browser context and walks its role's pages, collecting problems, and fails once at the end with a list:
+page, axe rule, element. A page must also answer with its expected status and, at 320px, not scroll sideways.
+"""
+
+import pytest
+
+from tests.browser.conftest import axe_problems
+from tests.browser.site_pages import ANONYMOUS, LEADER, MEMBER, TRUSTEE, pages_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE, LAPTOP = 320, 1280
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP], ids=["320px", "1280px"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("role", [ANONYMOUS, MEMBER, LEADER, TRUSTEE])
+def test_every_page_passes_axe(role, scheme, width, site, context_for, live_asgi):
+    context = context_for(site.user(role), width=width, scheme=scheme)
+    page = context.new_page()
+    pages = pages_for(role, site)
+    # Pages reached through a form come last: signing in part-way (mfa_authenticate) changes the session.
+    pages.sort(key=lambda item: item[0].act is not None)
+    problems = []
+    for entry, path, status in pages:
+        if entry.act is not None:
+            entry.act(page, site, live_asgi.url)
+        else:
+            response = page.goto(f"{live_asgi.url}{path}")
+            if response.status != status:
+                problems.append(f"{path} ({entry}): answered {response.status}, expected {status}")
+                continue
+        page.wait_for_load_state("load")
+        if path.startswith("/admin/"):  # static/js/admin-a11y.js names Django's widgets once they are built
+            page.locator("html[data-admin-a11y=done]").wait_for(state="attached")
+        where = f"{page.url.removeprefix(live_asgi.url)} ({entry})"
+        if width == PHONE and (wide := page.evaluate("document.documentElement.scrollWidth")) > PHONE:
+            problems.append(f"{where}: scrolls sideways at {PHONE}px (the page is {wide}px wide)")
+        problems.extend(f"{where}: {problem}" for problem in axe_problems(page))
+
+    assert pages, f"no pages listed for {role}"
+    assert not problems, f"{len(problems)} problems for {role}, {scheme}, {width}px:\n" + "\n".join(problems)
