@@ -16,6 +16,7 @@ from groups import tasks, texts
 from groups.models import Agreement, GuidelinesVersion, Invitation, Membership, SupportGroup
 from members.roles import is_trustee
 from safeguarding.audit import record
+from sessions import live
 
 Status, Role = Membership.Status, Membership.Role
 
@@ -323,6 +324,10 @@ def leave_group(membership: Membership) -> Membership:
         membership.set_status(Status.LEFT)
         action = "groups.membership.left" if was == Status.ACTIVE else "groups.membership.request_withdrawn"
         record(action, actor=membership.user, subject=membership, data={"group": membership.group_id})
+        if was == Status.ACTIVE:
+            # Someone who leaves while a room is open in another tab is out of it at once, not on their next action.
+            user_id = membership.user_id
+            transaction.on_commit(lambda: live.close_user_sockets(user_id, reason="left_group"))
     return membership
 
 

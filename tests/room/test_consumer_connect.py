@@ -180,6 +180,18 @@ async def test_suspension_during_the_session_closes_the_members_socket_at_once(s
     await member.disconnect()
 
 
+async def test_leaving_the_group_in_another_tab_closes_the_members_socket_at_once(socket_for, cast, open_session):
+    from groups.services import leave_group
+
+    member = await joined(socket_for, cast.member, open_session, expect="welcome")
+    membership = await database_sync_to_async(Membership.objects.get)(user=cast.member, group=cast.group)
+    await database_sync_to_async(leave_group)(membership)
+    closed = await receive_until(member, "closed")
+    assert closed["reason"] == "forbidden"
+    assert (await member.receive_output())["type"] == "websocket.close"
+    await member.disconnect()
+
+
 async def test_suspended_member_who_still_has_a_socket_is_refused_on_their_next_action(socket_for, cast, open_session):
     member = await joined(socket_for, cast.member, open_session, expect="welcome")
     await database_sync_to_async(Membership.objects.filter(user=cast.member, group=cast.group).update)(
