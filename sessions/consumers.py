@@ -10,6 +10,7 @@ import json
 import logging
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -185,6 +186,20 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._close(CLOSE_REFUSED)
 
     # --- from the channel layer (handler names follow the message type) --------------------------
+
+    # Messages that are only passed on to the browser: their handlers never touch the database.
+    RELAY_ONLY = frozenset({"room.event", "room.ended"})
+
+    async def dispatch(self, message):
+        # Channels runs close_old_connections() in the database thread before every handler. Every
+        # socket of a room gets each broadcast, so that was one trip through the process's single
+        # database thread per socket per message (200 for one chat line in a full room), queued behind
+        # the room's real queries. Relaying touches no database; everything that does goes through
+        # database_sync_to_async, which cleans up connections itself. (bench/: broadcast scenario.)
+        if message["type"] in self.RELAY_ONLY:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def room_event(self, event):
         payload = event["payload"]
