@@ -57,7 +57,7 @@ FULL = Plan(name="full", data=FULL_DATA)
 QUICK = replace(
     FULL,
     name="quick",
-    rooms=2,
+    rooms=4,
     members_per_room=50,
     alert_seconds=8,
     compare_alert_seconds=8,
@@ -181,6 +181,7 @@ def alerts_on(ctx: Context, kind: str, layer: str, *, seconds: float, floor: boo
     rss_start = srv.rss_mb()
 
     def on_idle() -> dict:
+        srv.profile(seconds, ctx.log_dir)
         return {
             "server_rss_mb_at_start": round(rss_start, 1),
             "server_rss_mb_idle_sockets": round(srv.rss_mb(), 1),
@@ -223,7 +224,15 @@ def broadcast_on(ctx: Context, kind: str, layer: str, *, floor: bool = False, pr
         ends = [Endpoint(s, floor=floor) for s in servers]
         steps = [(plan.broadcast_rate, plan.broadcast_seconds), *plan.ramp]
         result = run_async(
-            broadcast(ends[0], ends, ctx.fixture.big, members=plan.broadcast_members, steps=steps, grace=plan.grace),
+            broadcast(
+                ends[0],
+                ends,
+                ctx.fixture.big,
+                members=plan.broadcast_members,
+                steps=steps,
+                grace=plan.grace,
+                on_idle=lambda: [s.profile(sum(d for _, d in steps), ctx.log_dir) for s in servers],
+            ),
             timeout=sum(s for _, s in steps) + len(steps) * plan.grace + 240,
         )
         result["processes"] = processes
@@ -554,6 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="about a minute, smaller N")
     mode.add_argument("--smoke", action="store_true", help="a few sockets for a few seconds (the smoke test)")
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
+    parser.add_argument("--server", choices=("uvicorn", "daphne"), help="instead of docker-compose.yml's server")
+    parser.add_argument("--layer", choices=tuple(LAYERS), help="instead of settings.py's channel layer")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     plan = SMOKE if args.smoke else QUICK if args.quick else FULL
@@ -563,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
 
     database_url = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+    if plan is SMOKE:  # its own small data set: never mixed with the full one
+        database_url += "_smoke"
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
     env = configure_environment(database_url, redis_url)
     raise_fd_limit()
@@ -588,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         env=env,
         fixture=fixture,
         log_dir=log_dir,
-        production=production_choice(),
+        production=(args.server or production_choice()[0], args.layer or production_choice()[1]),
         redis=redis_client.Redis.from_url(redis_url),
     )
     meta = {
@@ -597,9 +610,10 @@ def main(argv: list[str] | None = None) -> int:
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
         "python": sys.version.split()[0],
-        "production": {"server": ctx.production[0], "layer": ctx.production[1]},
+        "measured": {"server": ctx.production[0], "layer": ctx.production[1]},
+        "production": dict(zip(("server", "layer"), production_choice(), strict=True)),
     }
-    say(f"Production configuration: {ctx.production[0]} with the {ctx.production[1]} channel layer")
+    say(f"Measuring {ctx.production[0]} with the {ctx.production[1]} channel layer (production: {production_choice()})")
     steps = {
         "alerts": scenario_alerts,
         "broadcast": scenario_broadcast,

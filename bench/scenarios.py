@@ -128,12 +128,14 @@ async def alert_latency(
     for peer in members:
         if peer.ws is not None and peer.first.done() and not peer.first.exception():
             idle[peer.session_id].append(peer)
-    await settle(list({id(side.server): side.server for side in (leader_side, member_side)}.values()))
+    servers = list({id(side.server): side.server for side in (leader_side, member_side)}.values())
+    await settle(servers)
     idle_figures = on_idle() if on_idle else {}
 
     planned = int(rate * duration)
     sent = skipped = 0
     lag_max = 0.0
+    cpu_before = sum(s.cpu_seconds() for s in servers)
     with CpuMeter() as client_cpu:
         started = time.perf_counter()
         for n in range(planned):
@@ -163,6 +165,7 @@ async def alert_latency(
         "skipped": skipped,
         "errors": dict(errors),
         "latency": summary_ms(latencies),
+        "server_cpu_ms_per_alert": round((sum(s.cpu_seconds() for s in servers) - cpu_before) * 1000 / max(sent, 1), 2),
         "client_cpu_share": client_cpu.share,
         "client_schedule_lag_max_ms": round(lag_max * 1000, 2),
         **idle_figures,
@@ -183,6 +186,7 @@ async def broadcast(
     steps: list[tuple[float, float]],
     grace: float = 5.0,
     stop_above_s: float = 1.0,
+    on_idle=None,
 ) -> dict:
     """Chat messages to everyone in one room, at each (rate, seconds) step in turn.
 
@@ -223,6 +227,8 @@ async def broadcast(
     await settle(servers)
     listening = [p for p in people if p.first.done() and not p.first.exception()]
     receivers = len(listening)
+    if on_idle:
+        on_idle()
 
     seq = 0
     results = []
@@ -259,6 +265,7 @@ async def broadcast(
             "errors": sum(errors.values()) - errors_before,
             "last_member": summary_ms(complete),
             "server_cpu_share": round(server_cpu / span, 2),
+            "server_cpu_us_per_frame": round(server_cpu * 1e6 / max(step_frames, 1), 1),
             "client_cpu_share": client_cpu.share,
         }
         results.append(step)

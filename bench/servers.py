@@ -1,6 +1,7 @@
 """Start and stop the ASGI server processes a scenario talks to, and read what they hold (memory, Redis links)."""
 
 import os
+import re
 import resource
 import socket
 import subprocess
@@ -92,13 +93,32 @@ class Server:
             self.process.kill()
             self.process.wait(timeout=10)
 
+    def profile(self, seconds: float, out_dir: Path) -> subprocess.Popen | None:
+        """With BENCH_PROFILE=1, sample this server with py-spy for `seconds` (a developer aid, not part of a run)."""
+        if os.environ.get("BENCH_PROFILE") != "1":
+            return None
+        path = out_dir / f"profile-{self.name}.txt"
+        return subprocess.Popen(
+            [str(BIN / "py-spy"), "record", "--pid", str(self.process.pid), "--duration", str(int(seconds)),
+             "--format", "raw", "--rate", "200", "--output", str(path), "--nonblocking"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path and self.log_path.exists() else ""
 
     def errors(self) -> list[str]:
-        """Lines of the server's log that report an error (the app logs nothing else at WARNING level)."""
-        markers = ("ERROR", "Traceback", "Exception", "CRITICAL")
-        return [line for line in self.log().splitlines() if any(m in line for m in markers)]
+        """What the server logged at WARNING or above (the servers run at that level: anything logged is trouble),
+        one line per kind of message with how often it came."""
+        markers = ("WARNING", "ERROR", "CRITICAL", "Traceback")
+        kinds: dict[str, int] = {}
+        for line in self.log().splitlines():
+            if any(m in line for m in markers):
+                # Timestamps, ports, task names and addresses differ on every line: keep the message's shape.
+                shape = re.sub(r"^\S+ \S+ ", "", line)
+                shape = re.sub(r"0x[0-9a-f]+|\d+", "N", shape)[:200]
+                kinds[shape] = kinds.get(shape, 0) + 1
+        return [f"{count} x {shape}" for shape, count in sorted(kinds.items(), key=lambda kv: -kv[1])]
 
     def rss_mb(self) -> float:
         """Resident memory of the server process, in MiB."""

@@ -12,7 +12,7 @@ so the figures are the production configuration's. Two differences, both for the
 import os
 
 from peersupport.settings import *  # noqa: F403
-from peersupport.settings import CHANNEL_LAYERS, REDIS_URL, STORAGES
+from peersupport.settings import CHANNEL_LAYERS, DATABASES, REDIS_URL, STORAGES
 
 BENCH_CHANNEL_LAYER = os.environ.get("BENCH_CHANNEL_LAYER", "")
 _PREFIX = os.environ.get("CHANNEL_LAYER_PREFIX", "bench")
@@ -38,3 +38,7 @@ elif BENCH_CHANNEL_LAYER:
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT = None  # nothing collected: whitenoise would warn about the missing folder on every start
 WHITENOISE_USE_FINDERS = True
+
+if os.environ.get("BENCH_DB_POOL") == "1":  # experiment: psycopg's pool (needs psycopg-pool)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": 10}
