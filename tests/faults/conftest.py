@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.conftest import free_port, need_service
+from tests.faults.servers import app_server  # noqa: F401 - real app servers in subprocesses
 
 
 @pytest.fixture

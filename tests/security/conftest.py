@@ -16,6 +16,7 @@ from safeguarding import services as safeguarding
 from safeguarding.models import Concern, Removal
 from sessions import services as sessions
 from sessions.models import GroupSession
+from tests.faults.servers import app_server  # noqa: F401 - real app servers in subprocesses
 from tests.room.conftest import fresh_channel_layer, open_session, socket_for  # noqa: F401 - the room's fixtures
 
 # Each would run script if a page inserted it as HTML.
