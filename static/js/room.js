@@ -40,8 +40,37 @@ function show(key, visible) {
   for (const el of root.querySelectorAll(`[data-show="${key}"]`)) el.hidden = !visible;
 }
 
+// Each button that swaps for its opposite (raise / lower my hand, stepping out / I'm back, pass) and the
+// control or note that takes its place.
+const OPPOSITE = {
+  "hand-down": "hand-up",
+  "hand-up": "hand-down",
+  in: "out",
+  out: "in",
+  "not-passing": "passing",
+  passing: "not-passing",
+};
+
+// When the button someone just pressed swaps for its opposite, move focus to the one that replaced it (or
+// to the note saying what happened), so keyboard and screen reader users are not thrown to the page's top.
+function keepFocus(before) {
+  const swapped = before && before !== document.body ? before.closest("[data-show]") : null;
+  if (!swapped || !swapped.hidden || !(swapped.dataset.show in OPPOSITE)) return;
+  const shown = root.querySelector(`[data-show="${OPPOSITE[swapped.dataset.show]}"]:not([hidden])`);
+  const target = shown && (shown.querySelector("button") || shown);
+  if (!target) return;
+  if (!target.matches("button")) target.tabIndex = -1;
+  target.focus();
+}
+
 function applyState(state) {
   if (!state) return;
+  const before = document.activeElement;
+  showState(state);
+  keepFocus(before);
+}
+
+function showState(state) {
   if ("hand_raised" in state) {
     show("hand-up", state.hand_raised);
     show("hand-down", !state.hand_raised);
