@@ -5,12 +5,15 @@ websocket instead, and fall back to these endpoints (fetch, JSON) while the sock
 dashboard polls the snapshot endpoint while its socket is down.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -179,7 +182,10 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "group": session.group,
         "snapshot": snapshot,
-        "participants": _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
+        "participants": _by_attention(
+            _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
+            welfare_minutes=session.group.welfare_threshold_minutes,
+        ),
         "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
         "other_alerts": [a for a in reversed(alerts) if a["kind"] != "hand"],
         "removal_reasons": Removal.Reason.choices,
@@ -188,6 +194,22 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "concern_kinds": sorted(room.CONCERN_KINDS),
     }
     return render(request, "sessions/dashboard.html", context)
+
+
+def _by_attention(people: list[dict], *, welfare_minutes: int) -> list[dict]:
+    """People in the order a leader should look at them (static/js/dashboard.js sorts the same way)."""
+    # Out longer than the group's threshold, stepped out (longest first), members in the room, leaders, then
+    # those who have left or were removed: mid-session, whoever needs attention first is on top.
+    overdue = timezone.now() - timedelta(minutes=welfare_minutes)
+
+    def rank(person: dict) -> tuple:
+        if person["status"] == "stepped_out":
+            return (0 if person["stepped_out_dt"] <= overdue else 1, person["stepped_out_at"], "")
+        if person["status"] == "present":
+            return (3 if person["is_leader"] else 2, "", person["name"].casefold())
+        return (4 if person["status"] == "left" else 5, "", person["name"].casefold())
+
+    return sorted(people, key=rank)
 
 
 def _with_times(items: list[dict], **fields: str) -> list[dict]:

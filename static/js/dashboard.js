@@ -145,8 +145,12 @@ function updateAlert(node, a) {
   if (a.kind === "welfare" && a.lowered_at) status.push("They're back.");
   if (a.concern_recorded) status.push("Recorded as a safeguarding concern.");
   setField(node, "status", status.join(" "));
-  for (const label of node.querySelectorAll('[data-field="name_for_button"]')) {
+  // Buttons say whose alert they act on ("Acknowledge raised hand from Sam", "Lower hand of Sam").
+  for (const label of part(node, "acknowledge").querySelectorAll('[data-field="name_for_button"]')) {
     label.textContent = ` ${a.kind_label.toLowerCase()} from ${a.name}`;
+  }
+  for (const label of part(node, "lower").querySelectorAll('[data-field="name_for_button"]')) {
+    label.textContent = ` of ${a.name}`;
   }
   part(node, "acknowledge").hidden = Boolean(a.acknowledged_at);
   part(node, "lower").hidden = !(a.kind === "hand" && !a.lowered_at);
@@ -207,7 +211,69 @@ function byTime(a, b) {
   return a.created_at === b.created_at ? a.id - b.id : a.created_at < b.created_at ? -1 : 1;
 }
 
+// --- focus: keyboard and screen reader users stay where they were ---------------------------------
+
+function isShown(el) {
+  return el.isConnected && el.checkVisibility();
+}
+
+function firstControl(node) {
+  return [...node.querySelectorAll("button, summary, a[href], input:not([type=hidden]), select, textarea")].find(
+    isShown,
+  );
+}
+
+function focusGently(el) {
+  if (!el.matches("button, summary, a[href], input, select, textarea")) el.tabIndex = -1;
+  el.focus();
+}
+
+// When the control a leader just used disappears (an acknowledged alert loses its button, a lowered hand
+// leaves the queue, a removed person loses their actions), focus moves to what is now in its place: the next
+// control in the same item, the next item, or the list's "nothing here" note, never back to the page's top.
+function keepingFocus(change) {
+  const before = document.activeElement;
+  const item = before && before !== document.body ? before.closest("li[data-key]") : null;
+  const list = item ? item.parentElement : null;
+  const index = list ? [...list.children].indexOf(item) : -1;
+  change();
+  if (!item || !before) return;
+  if (isShown(before)) {
+    if (document.activeElement !== before) before.focus(); // the item moved within its list
+    return;
+  }
+  if (item.isConnected) {
+    focusGently(firstControl(item) || item);
+    return;
+  }
+  const next = list.children[Math.min(index, list.children.length - 1)];
+  if (next) focusGently(firstControl(next) || next);
+  else {
+    const empty = document.getElementById(`${list.id}-empty`);
+    if (empty && isShown(empty)) focusGently(empty);
+  }
+}
+
+// Who needs attention first is on top: anyone out longer than the group's threshold, then anyone stepped
+// out (longest first), members in the room, leaders, and last those who have left or were removed.
+function attentionRank(p) {
+  if (p.status === "stepped_out") return minutesSince(p.stepped_out_at) >= room.session.welfare_threshold_minutes ? 0 : 1;
+  if (p.status === "present") return p.is_leader ? 3 : 2;
+  return p.status === "left" ? 4 : 5;
+}
+
+function byAttention(a, b) {
+  const rank = attentionRank(a) - attentionRank(b);
+  if (rank) return rank;
+  if (a.status === "stepped_out") return a.stepped_out_at.localeCompare(b.stepped_out_at);
+  return a.name.localeCompare(b.name);
+}
+
 function render() {
+  keepingFocus(renderAll);
+}
+
+function renderAll() {
   const alerts = [...room.alerts.values()];
   const hands = alerts.filter((a) => a.kind === "hand" && !a.lowered_at).sort(byTime);
   const others = alerts.filter((a) => a.kind !== "hand").sort(byTime).reverse();
@@ -215,7 +281,7 @@ function render() {
   document.getElementById("hands-empty").hidden = hands.length > 0;
   syncList(document.getElementById("alerts"), others, (a) => a.id, createAlert, updateAlert);
   document.getElementById("alerts-empty").hidden = others.length > 0;
-  const people = [...room.participants.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const people = [...room.participants.values()].sort(byAttention);
   syncList(document.getElementById("roster"), people, (p) => p.user_id, createPerson, updatePerson);
   document.getElementById("roster-empty").hidden = people.length > 0;
   const here = new Set(room.participants.keys());
@@ -318,7 +384,7 @@ function handleAnswer(data) {
   if (data.type === "done") {
     const form = pending.get(data.action);
     if (form && form.hasAttribute("data-clear")) form.reset();
-    if (form) form.closest("details")?.removeAttribute("open");
+    if (form) keepingFocus(() => form.closest("details")?.removeAttribute("open"));
     pending.delete(data.action);
     if (data.action === "end_session") {
       finish(data.message);
