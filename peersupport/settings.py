@@ -123,6 +123,15 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0"))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Under ASGI, persistent connections don't help (each request runs in a thread of its own), so without
+    # a pool every room event opened a new PostgreSQL connection. psycopg's pool (needs psycopg-pool) hands
+    # each request and socket event a ready connection; see the README's Performance section.
+    if envbool("DB_POOL", "false"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": envint("DB_POOL_MIN_SIZE", "2"),
+            "max_size": envint("DB_POOL_MAX_SIZE", "10"),
+        }
 else:
     DATABASES = {
         "default": {
@@ -135,18 +144,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: channel layer, cache and Celery broker when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "core" (channels_redis' queue per process) or "pubsub" (Redis pub/sub): see the README's Performance section.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "core")
+if CHANNEL_LAYER not in {"core", "pubsub"}:
+    raise ImproperlyConfigured(f"CHANNEL_LAYER must be core or pubsub, not {CHANNEL_LAYER!r}")
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                "hosts": [REDIS_URL],
-                "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "peersupport"),
-                "capacity": 1500,
-                "expiry": 30,
-            },
+    _layer_prefix = os.environ.get("CHANNEL_LAYER_PREFIX", "peersupport")
+    if CHANNEL_LAYER == "pubsub":
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": _layer_prefix},
+            }
         }
-    }
+    else:
+        CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [REDIS_URL], "prefix": _layer_prefix, "capacity": 1500, "expiry": 30},
+            }
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -250,6 +267,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+# Our own wording for some of allauth's texts (locale/en_GB/LC_MESSAGES/django.po): plainer and kinder.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
