@@ -4,7 +4,7 @@ No authentication, no database, no rules: a socket says who it is in the query s
 groups a room socket joins, and every frame is relayed as the room would relay it. Served by the same
 ASGI server over the same channel layer (Redis), so `our p99 / floor p99` is what the app itself adds.
 
-    uvicorn bench.floor:application      (REDIS_URL, BENCH_CHANNEL_LAYER=core|pubsub)
+    uvicorn bench.floor:application      (REDIS_URL, CHANNEL_LAYER=core|pubsub)
 """
 
 import json
@@ -17,7 +17,7 @@ from django.conf import settings
 if not settings.configured:
     _redis_url = os.environ["REDIS_URL"]
     _prefix = os.environ.get("CHANNEL_LAYER_PREFIX", "bench")
-    if os.environ.get("BENCH_CHANNEL_LAYER", "core") == "pubsub":
+    if os.environ.get("CHANNEL_LAYER", "core") == "pubsub":
         _layer = {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [_redis_url], "prefix": _prefix},

@@ -7,6 +7,7 @@ and HTTP requests, prints a table and writes bench/results/latest.json. Every st
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import re
@@ -25,7 +26,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres:postgres@127.0.0.1:5432/peersupport_
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 # Synthetic data only: a fixed key so a reused benchmark database stays readable between runs.
 BENCH_ENCRYPTION_KEY = "cGVlci1zdXBwb3J0LWJlbmNoLW9ubHkta2V5LTAwMDA="
-LAYERS = {"core": "channels_redis.core.RedisChannelLayer", "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer"}
+LAYERS = ("core", "pubsub")
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
@@ -68,7 +69,6 @@ QUICK = replace(
     scale_alert_seconds=6,
     pages_seconds=6,
     grace=3,
-    compare=(),
 )
 SMOKE = replace(
     FULL,
@@ -127,21 +127,22 @@ def configure_environment(database_url: str, redis_url: str) -> dict:
         "LOG_LEVEL": "WARNING",
         "CHANNEL_LAYER_PREFIX": "bench",
         "PYTHONUNBUFFERED": "1",
+        # docker-compose.yml runs with psycopg's pool; without the package the run says so and goes on without it.
+        "DB_POOL": "true" if importlib.util.find_spec("psycopg_pool") else "false",
     }
     os.environ.update(env)
     return env
 
 
 def production_choice() -> tuple[str, str]:
-    """The server docker-compose.yml runs and the layer settings.py picks: the combination the targets are for."""
+    """The server and channel layer docker-compose.yml runs: the combination the targets are for."""
     from django.conf import settings
 
     compose = (BASE_DIR / "docker-compose.yml").read_text()
     web = re.search(r"^  web:\n(?:    .*\n)*?    command: (.*)$", compose, re.MULTILINE)
     server = "uvicorn" if web and "uvicorn" in web.group(1) else "daphne"
-    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    layer = next(name for name, path in LAYERS.items() if path == backend)
-    return server, layer
+    layer = re.search(r"^\s+CHANNEL_LAYER: \"?(\w+)", compose, re.MULTILINE)
+    return server, layer.group(1) if layer else settings.CHANNEL_LAYER
 
 
 def clear_layer(redis) -> None:
@@ -160,7 +161,7 @@ def fresh(ctx: Context) -> None:
 
 
 def server(ctx: Context, name: str, kind: str, layer: str, *, app: str = "peersupport.asgi:application") -> Server:
-    return Server(name=name, kind=kind, app=app, env={**ctx.env, "BENCH_CHANNEL_LAYER": layer}).start(ctx.log_dir)
+    return Server(name=name, kind=kind, app=app, env={**ctx.env, "CHANNEL_LAYER": layer}).start(ctx.log_dir)
 
 
 def run_async(coro, *, timeout: float):
@@ -563,12 +564,15 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="about a minute, smaller N")
     mode.add_argument("--smoke", action="store_true", help="a few sockets for a few seconds (the smoke test)")
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
-    parser.add_argument("--server", choices=("uvicorn", "daphne"), help="instead of docker-compose.yml's server")
-    parser.add_argument("--layer", choices=tuple(LAYERS), help="instead of settings.py's channel layer")
+    parser.add_argument(
+        "--server", choices=("uvicorn", "uvicorn-deflate", "daphne"), help="instead of docker-compose.yml's server"
+    )
+    parser.add_argument("--layer", choices=LAYERS, help="instead of docker-compose.yml's channel layer")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args(argv)
     plan = SMOKE if args.smoke else QUICK if args.quick else FULL
-    only = [s for s in args.only.split(",") if s] or list(SCENARIOS)
+    # Quick mode leaves out the server/layer comparison unless asked for it (--only compare).
+    only = [s for s in args.only.split(",") if s] or [s for s in SCENARIOS if s != "compare" or plan is FULL]
     unknown = set(only) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
@@ -581,6 +585,8 @@ def main(argv: list[str] | None = None) -> int:
     raise_fd_limit()
     started = time.time()
     say(f"Benchmark ({plan.name}) on {database_url.rsplit('/', 1)[1]} and {redis_url}; load average {load_average()}")
+    if env["DB_POOL"] != "true":
+        say("NOTE: psycopg-pool is not installed, so the servers run without the connection pool production uses.")
 
     from bench.data import ensure_database
 
@@ -612,6 +618,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": sys.version.split()[0],
         "measured": {"server": ctx.production[0], "layer": ctx.production[1]},
         "production": dict(zip(("server", "layer"), production_choice(), strict=True)),
+        "db_pool": env["DB_POOL"] == "true",
     }
     say(f"Measuring {ctx.production[0]} with the {ctx.production[1]} channel layer (production: {production_choice()})")
     steps = {

@@ -46,10 +46,13 @@ class Server:
         return f"127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        if self.kind == "uvicorn":
+        if self.kind.startswith("uvicorn"):
+            # As docker-compose.yml runs it. "uvicorn-deflate" keeps per-message compression on, to show its cost.
+            deflate = "true" if self.kind == "uvicorn-deflate" else "false"
             return [
                 str(BIN / "uvicorn"), self.app, "--host", "127.0.0.1", "--port", str(self.port),
                 "--no-access-log", "--lifespan", "off", "--log-level", "warning", "--backlog", "4096",
+                "--ws-per-message-deflate", deflate,
             ]  # fmt: skip
         if self.kind == "daphne":
             return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port), "-v", "0", self.app]
