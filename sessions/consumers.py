@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 CLOSE_REFUSED = 4001
 CLOSE_ENDED = 4002
 CLOSE_LEFT = 4003
+# The channel layer (Redis) was lost: the browser reconnects. Like 1013 "try again later", which daphne's
+# websocket library (autobahn) refuses to send: a server may only close with 1000 or 3000-4999.
+CLOSE_TRY_AGAIN = 4013
 
 SESSION_ENDED = "The session has ended. Thank you for being here today, and take good care of yourself."
 
@@ -49,7 +52,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             # person stays in the room (their connection row goes stale instead of marking them as left).
             logger.warning("room: channel layer lost under an open socket (%s); closing it", type(exc).__name__)
             with contextlib.suppress(Exception):
-                await send({"type": "websocket.close", "code": 1011})
+                await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
 
     async def connect(self):
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
