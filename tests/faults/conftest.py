@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import free_port, need_service
 from tests.faults.servers import app_server  # noqa: F401 - real app servers in subprocesses
+from tests.room.conftest import fresh_channel_layer, open_session  # noqa: F401 - the room's fixtures
 
 
 @pytest.fixture

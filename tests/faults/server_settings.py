@@ -1,11 +1,16 @@
 """Settings for the app servers the fault drills start as subprocesses: the production settings, unchanged,
-except that static files are served from the app folders (nothing is collected for a test run).
+except that static files are served from the app folders (nothing is collected for a test run), and
+that the test suite's fast password hashes (MD5, tests/conftest.py's users) can be checked.
 
 The servers run with DJANGO_DEBUG=false, so error pages are the production ones (no traceback).
 """
 
+from django.conf import global_settings
+
 from peersupport.settings import *  # noqa: F403
 from peersupport.settings import STORAGES
+
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT = None
