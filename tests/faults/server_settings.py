@@ -3,15 +3,22 @@ except that static files are served from the app folders (nothing is collected f
 that the test suite's fast password hashes (MD5, tests/conftest.py's users) can be checked.
 
 The servers run with DJANGO_DEBUG=false, so error pages are the production ones (no traceback).
+DRILL_NO_HEALTH_CHECKS=1 turns off CONN_HEALTH_CHECKS: only for the positive control of the
+PostgreSQL restart drill, which shows what the setting protects against.
 """
+
+import os
 
 from django.conf import global_settings
 
 from peersupport.settings import *  # noqa: F403
-from peersupport.settings import STORAGES
+from peersupport.settings import DATABASES, STORAGES
 
 PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]
 
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+if os.environ.get("DRILL_NO_HEALTH_CHECKS") == "1":
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False

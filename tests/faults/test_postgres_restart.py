@@ -1,0 +1,136 @@
+"""PostgreSQL restarts under a production daphne (integration run).
+
+The app server reaches PostgreSQL through a TCP proxy the test controls (tests/faults/conftest.py):
+cutting it drops every connection and refuses new ones, as a restart does; the machine's shared
+PostgreSQL is never touched.
+
+- Requests during the restart fail cleanly: the kind error page, quickly, no traceback, nothing protected.
+- After it, the app recovers by itself, without a restart of the app server.
+- With persistent connections (DB_CONN_MAX_AGE=60), the live room's next action after a quick restart
+  already succeeds: CONN_HEALTH_CHECKS finds the connection dead and opens a new one. The positive control
+  turns the health checks off and sees that action fail.
+"""
+
+import json
+import os
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.urls import reverse
+
+from tests.faults.servers import TRACEBACK_SIGNS, Browser, database_url_for_tests
+from tests.room.conftest import session_cookie
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+LINK = "https://meet.example.org/secret-room-7f3a"  # the session_factory's meeting link
+
+
+def through(proxy) -> str:
+    """The test database's URL, with the proxy's port instead of PostgreSQL's."""
+    parts = urlsplit(database_url_for_tests())
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit(":", 1)[0] + f":{proxy.port}"))
+
+
+@pytest.fixture
+def member_browser(cast):
+    def make(server) -> Browser:
+        browser = Browser(server)
+        browser.cookies["sessionid"] = session_cookie(cast.member).decode().split("=", 1)[1]
+        return browser
+
+    return make
+
+
+def pages(cast, session) -> list[str]:
+    return [
+        reverse("groups:mine"),
+        cast.group.get_absolute_url(),
+        reverse("sessions:detail", args=[session.pk]),
+        reverse("safeguarding:my_contact_details"),
+        reverse("healthz"),
+    ]
+
+
+def test_requests_during_a_restart_fail_kindly_and_the_app_recovers_by_itself(
+    app_server, postgres_proxy, member_browser, cast, session_factory
+):
+    session = session_factory(cast.group)
+    server = app_server(redis_url=os.environ["REDIS_URL"], database_url=through(postgres_proxy))
+    member = member_browser(server)
+    for path in pages(cast, session):
+        assert member.get(path).status == 200, path
+
+    postgres_proxy.cut()
+    for path in pages(cast, session):
+        started = time.monotonic()
+        response = member.get(path)
+        assert response.status in (500, 503), (path, response.status)
+        assert time.monotonic() - started < 5, path  # refused at once, not hanging
+        if path != reverse("healthz"):
+            assert "Something went wrong on our side" in response.body, path
+        assert not TRACEBACK_SIGNS.search(response.body), path
+        assert LINK not in response.body and "gAAAA" not in response.body, path
+    visitor = Browser(server)
+    response = visitor.get(reverse("account_login"))
+    assert response.status in (200, 500, 503)  # the sign-in page may not even need the database
+    assert not TRACEBACK_SIGNS.search(response.body)
+
+    postgres_proxy.restore()
+    for path in pages(cast, session):
+        assert member.get(path).status == 200, path
+    assert server.process.poll() is None  # the same server process all along
+    log = server.log()
+    assert LINK not in log
+
+
+def room_actions_across_a_quick_restart(app_server, postgres_proxy, cast, session, **extra) -> list[str]:
+    """A member's socket acts, PostgreSQL restarts while nobody acts, then the member acts three more times.
+
+    Room sockets do their database work in the server's one long-lived database thread, so with
+    DB_CONN_MAX_AGE the connection there persists between actions (HTTP requests under ASGI get a
+    fresh thread, and connection, each time). Returns each later action's answer type."""
+    from websockets.sync.client import connect
+
+    server = app_server(
+        redis_url=os.environ["REDIS_URL"], database_url=through(postgres_proxy), DB_CONN_MAX_AGE="60", **extra
+    )
+    with connect(
+        server.ws_url(f"/ws/sessions/{session.pk}/"),
+        origin=server.origin,
+        additional_headers={"Cookie": session_cookie(cast.member).decode()},
+        open_timeout=10,
+    ) as ws:
+        assert json.loads(ws.recv(timeout=10))["type"] == "welcome"
+        ws.send(json.dumps({"type": "raise_hand"}))
+        assert answer(ws)["type"] == "done"
+        postgres_proxy.cut()
+        postgres_proxy.restore()  # a quick restart while nobody was acting
+        answers = []
+        for action in ("lower_hand", "raise_hand", "lower_hand"):
+            ws.send(json.dumps({"type": action}))
+            reply = answer(ws)
+            answers.append(reply["type"] if reply["type"] == "done" else reply.get("code", reply["type"]))
+            time.sleep(0.3)  # below the rate limit
+    return answers
+
+
+def answer(ws) -> dict:
+    """The next answer to the member's own action (skipping roster updates and the like)."""
+    while True:
+        message = json.loads(ws.recv(timeout=10))
+        if message["type"] in {"done", "error"}:
+            return message
+
+
+def test_after_a_quick_restart_the_rooms_next_action_already_succeeds(app_server, postgres_proxy, cast, open_session):
+    assert room_actions_across_a_quick_restart(app_server, postgres_proxy, cast, open_session) == ["done"] * 3
+
+
+def test_positive_control_without_health_checks_the_next_action_fails(app_server, postgres_proxy, cast, open_session):
+    answers = room_actions_across_a_quick_restart(
+        app_server, postgres_proxy, cast, open_session, DRILL_NO_HEALTH_CHECKS="1"
+    )
+    assert answers[0] == "server_error"  # the dead persistent connection was used (the socket stays open)...
+    assert answers[1:] == ["done", "done"]  # ...and dropped, so the room recovers one action later
