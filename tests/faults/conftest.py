@@ -162,3 +162,160 @@ def postgres_proxy(transactional_db):
     proxy.start()
     yield proxy
     proxy.close()
+
+
+# --- a fake SMTP server that can hold a message half-sent, and Celery workers that send through it --------
+
+
+class FakeSMTP:
+    """Just enough SMTP for Django's backend. `hold()` keeps the next sender waiting at DATA, as a slow mail
+    server would, until `release()`; a message counts as delivered only once all of it has arrived."""
+
+    def __init__(self):
+        import socketserver
+        import threading
+
+        self.delivered: list[str] = []
+        self.holding = threading.Event()  # set: the next message is held
+        self.held = threading.Event()  # set by the server once a message is being held
+        self.released = threading.Event()
+        smtp = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"220 fake ESMTP\r\n")
+                while line := self.rfile.readline():
+                    command = line.decode(errors="replace").strip().upper()
+                    if command.startswith(("EHLO", "HELO")):
+                        self.wfile.write(b"250 fake\r\n")
+                    elif command == "DATA":
+                        if smtp.holding.is_set():  # keep the sender waiting before it may send the message
+                            smtp.held.set()
+                            smtp.released.wait(timeout=60)
+                            smtp.holding.clear()
+                        try:
+                            self.wfile.write(b"354 go ahead\r\n")
+                            self.wfile.flush()
+                        except OSError:
+                            return
+                        body = []
+                        while (data := self.rfile.readline()) not in (b".\r\n", b""):
+                            body.append(data.decode(errors="replace"))
+                        if data != b".\r\n":
+                            return  # the sender died before finishing the message: nothing delivered
+                        smtp.delivered.append("".join(body))
+                        self.wfile.write(b"250 queued\r\n")
+                    elif command == "QUIT":
+                        self.wfile.write(b"221 bye\r\n")
+                        return
+                    else:  # MAIL FROM, RCPT TO, RSET, NOOP
+                        self.wfile.write(b"250 ok\r\n")
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def hold(self) -> None:
+        self.released.clear()
+        self.held.clear()
+        self.holding.set()
+
+    def release(self) -> None:
+        self.released.set()
+
+    def close(self) -> None:
+        self.release()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_smtp():
+    smtp = FakeSMTP()
+    yield smtp
+    smtp.close()
+
+
+@pytest.fixture
+def worker_sending_through(transactional_db, settings, tmp_path):
+    """worker_sending_through(smtp, **env) -> a started CeleryWorker (prefork, one child) whose emails go to
+    the fake SMTP server. Same set-up as tests/conftest.py's celery_worker_process, but with SMTP and a pool
+    whose child can be killed mid-task."""
+    import os
+    import socket
+    import subprocess
+    import uuid
+    from pathlib import Path
+
+    from django.db import connection
+
+    from peersupport.celery import app
+    from tests.conftest import CeleryWorker
+    from tests.faults.servers import database_url_for_tests
+
+    redis_url = os.environ.get("REDIS_URL", "")
+    need_service(bool(redis_url), "a real Celery worker needs REDIS_URL")
+    need_service(connection.vendor == "postgresql", "a real Celery worker needs a PostgreSQL DATABASE_URL")
+    base_dir = Path(__file__).resolve().parent.parent.parent
+    workers = []
+    app.control.purge()
+
+    def start(smtp: FakeSMTP, **extra) -> CeleryWorker:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "CELERY_"))}
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "peersupport.settings",
+                "DATABASE_URL": database_url_for_tests(),
+                "REDIS_URL": redis_url,
+                "DJANGO_DEBUG": "true",
+                "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": str(smtp.port),
+                "EMAIL_USE_TLS": "false",
+                **extra,
+            }
+        )
+        nodename = f"drill-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
+        log_path = tmp_path / f"{nodename.split('@')[0]}.log"
+        command = [
+            str(base_dir / ".venv" / "bin" / "celery"),
+            *("-A", "peersupport", "worker", "--pool=prefork", "--concurrency=1", "-l", "info", "-n", nodename),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ]
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(command, cwd=base_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = CeleryWorker(process=process, nodename=nodename, email_dir=tmp_path, log_path=log_path)
+        workers.append(worker)
+        deadline = time.monotonic() + 30
+        while not app.control.ping(destination=[nodename], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start. Its log:\n{worker.log()}")
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.process.poll() is None:
+            worker.process.terminate()
+            try:
+                worker.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+                worker.process.wait(timeout=5)
+
+
+def children_of(pid: int) -> list[int]:
+    """The process ids whose parent is pid (Linux /proc)."""
+    from pathlib import Path
+
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
