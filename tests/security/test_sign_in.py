@@ -115,3 +115,34 @@ def test_behind_one_proxy_only_the_address_the_proxy_saw_counts(client, user_fac
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     codes = guess_from_many_addresses(client, user_factory, forwarded_for=lambda n: f"203.0.113.{n}, 198.51.100.7")
     assert codes[-1] is True
+
+
+# --- a trustee's laptop is stolen while signed in ----------------------------------------------------------
+
+
+def test_disabling_the_account_ends_every_sign_in_it_has(client, trustee_with_secret):
+    """The charity disables the stolen account: the sign-in left open on the laptop opens nothing more."""
+    trustee, _ = trustee_with_secret
+    client.force_login(trustee)
+    assert client.get("/admin/").status_code == 200
+    trustee.is_active = False
+    trustee.save(update_fields=["is_active"])
+    assert client.get("/admin/").status_code == 302
+    response = client.get(reverse("members:profile"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_new_password_ends_the_sign_in_on_the_stolen_laptop(trustee_with_secret):
+    from django.test import Client
+
+    trustee, _ = trustee_with_secret
+    laptop, phone = Client(), Client()
+    laptop.force_login(trustee)
+    phone.force_login(trustee)
+    response = phone.post(
+        reverse("account_change_password"),
+        {"oldpassword": TEST_PASSWORD, "password1": "a-brand-new-password-2", "password2": "a-brand-new-password-2"},
+    )
+    assert response.status_code == 302
+    assert phone.get("/admin/").status_code == 200  # the person changing it stays signed in...
+    assert laptop.get("/admin/").status_code == 302  # ...the other sign-in is over
