@@ -46,7 +46,7 @@ def test_new_person_follows_an_invitation_signs_up_agrees_and_lands_on_the_group
 
     page.get_by_label("Email").fill("robin@example.org")
     page.get_by_label("Display name").fill("Robin")
-    page.get_by_label("Password:", exact=True).fill(TEST_PASSWORD)
+    page.get_by_label("Password", exact=True).fill(TEST_PASSWORD)
     page.get_by_label("Password (again)").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     page.wait_for_url(re.compile(r"/accounts/confirm-email/$"))
