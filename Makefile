@@ -39,6 +39,11 @@ test-integration: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench $(if $(BENCH_QUICK),--quick) $(BENCH_ARGS)
 
+## PNGs of the main pages for each role, on a throwaway database with the demo data, into docs/screenshots/
+## (needs Chromium at /usr/bin/chromium or CHROMIUM_PATH). SCREENSHOTS_ONLY="leader-dashboard" for some of them.
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshots.py $(if $(SCREENSHOTS_ONLY),--only $(SCREENSHOTS_ONLY))
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
