@@ -119,6 +119,8 @@ class Shooter:
             viewport={"width": width, "height": 900},
             color_scheme="dark" if dark else "light",
             reduced_motion="reduce",
+            locale="en-GB",  # the charity's members: dates in the browser's own inputs read day/month/year
+            timezone_id="Europe/London",
         )
         context.set_default_timeout(15_000)
         if user is not None:
