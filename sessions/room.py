@@ -302,10 +302,14 @@ def enter(session: GroupSession, membership: Membership, *, channel_name: str | 
 
 
 def heartbeat(seat: Seat, *, channel_name: str) -> Outcome:
-    """A socket is still alive. Leaders' heartbeats also look for anyone stepped out too long."""
+    """A socket is still alive. Leaders' heartbeats also look for anyone stepped out too long, and bring the
+    dashboard the whole room again: with the pub/sub channel layer, a message published while a process was
+    reconnecting to Redis is lost without an error, so a dashboard is never more than one heartbeat behind."""
     RoomConnection.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
-    deliveries = welfare_prompts(seat.session) if seat.is_leader else []
-    return Outcome(reply={"type": "pong"}, deliveries=deliveries)
+    if not seat.is_leader:
+        return Outcome(reply={"type": "pong"})
+    deliveries = welfare_prompts(seat.session)
+    return Outcome(reply={"type": "pong", "snapshot": snapshot(seat.session)}, deliveries=deliveries)
 
 
 @transaction.atomic

@@ -344,6 +344,10 @@ function onMessage(data) {
     case "snapshot":
       applySnapshot(data);
       break;
+    case "pong":
+      // Each heartbeat brings the whole room again, so an event lost on the way is caught up with.
+      if (data.snapshot) applySnapshot(data.snapshot);
+      break;
     case "participant":
       room.participants.set(data.participant.user_id, data.participant);
       room.toArrive = room.toArrive.filter((p) => p.user_id !== data.participant.user_id);

@@ -265,6 +265,20 @@ async def test_no_welfare_prompt_before_the_threshold(socket_for, cast, open_ses
     await disconnect_all(leader, co_leader, member)
 
 
+async def test_a_leaders_heartbeat_brings_the_whole_room_again(socket_for, cast, open_session):
+    """An alert whose message never reached the dashboard (lost by the pub/sub layer) arrives with the next beat."""
+    leader, co_leader, member, _ = await in_room(socket_for, cast, open_session)
+    lost = await database_sync_to_async(RoomAlert.objects.create)(
+        session=open_session, user=cast.member, kind=RoomAlert.Kind.HAND
+    )
+    await leader.send_json_to({"type": "ping"})
+    pong = await receive_until(leader, "pong")
+    assert [a["id"] for a in pong["snapshot"]["alerts"]] == [lost.pk]
+    await member.send_json_to({"type": "ping"})
+    assert "snapshot" not in await receive_until(member, "pong")  # members' pages keep only their own state
+    await disconnect_all(leader, co_leader, member)
+
+
 async def test_leader_chat_is_not_held_back_by_the_word_list(socket_for, cast, open_session):
     leader, co_leader, member, _ = await in_room(socket_for, cast, open_session)
     await leader.send_json_to({"type": "chat", "text": "Please don't mention ketamine here, thank you."})
