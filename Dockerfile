@@ -9,4 +9,6 @@ RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEY
 RUN useradd --create-home peersupport
 USER peersupport
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "peersupport.asgi:application"]
+# The same server and flags as docker-compose.yml's web service (README, Performance).
+CMD ["uvicorn", "peersupport.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", \
+     "--ws-per-message-deflate", "false", "--ws-max-size", "65536", "--lifespan", "off", "--no-access-log"]

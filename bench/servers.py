@@ -52,7 +52,7 @@ class Server:
             return [
                 str(BIN / "uvicorn"), self.app, "--host", "127.0.0.1", "--port", str(self.port),
                 "--no-access-log", "--lifespan", "off", "--log-level", "warning", "--backlog", "4096",
-                "--ws-per-message-deflate", deflate,
+                "--ws-per-message-deflate", deflate, "--no-proxy-headers", "--ws-max-size", "65536",
             ]  # fmt: skip
         if self.kind == "daphne":
             return [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(self.port), "-v", "0", self.app]

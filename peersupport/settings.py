@@ -144,8 +144,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: channel layer, cache and Celery broker when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# "core" (channels_redis' queue per process) or "pubsub" (Redis pub/sub): see the README's Performance section.
-CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "core")
+# "pubsub" (Redis pub/sub) or "core" (channels_redis' queue per process): the benchmark favours pub/sub
+# (README, Performance), and leaders' heartbeats make up for the messages it can lose while reconnecting.
+CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
 if CHANNEL_LAYER not in {"core", "pubsub"}:
     raise ImproperlyConfigured(f"CHANNEL_LAYER must be core or pubsub, not {CHANNEL_LAYER!r}")
 if REDIS_URL:
