@@ -232,6 +232,30 @@ def reveal_contact_details(page, site: Site, url: str) -> None:
     page.get_by_text("07700 900123").wait_for()
 
 
+def sent_empty(name: str, kwargs: Callable[[Site], dict], button: str) -> Act:
+    """Open the page and send its form empty (past the browser's own checks): the page with its errors."""
+
+    def act(page, site: Site, url: str) -> None:
+        page.goto(f"{url}{reverse(name, kwargs=kwargs(site))}")
+        page.evaluate("() => document.querySelectorAll('main form').forEach(form => { form.noValidate = true; })")
+        page.get_by_role("button", name=button).click()
+        page.locator(".field-errors, .form-errors").first.wait_for()
+        untied = page.evaluate(UNTIED_ERRORS)
+        assert not untied, f"{name}: errors not tied to their fields with aria-describedby: {untied}"
+
+    return act
+
+
+# Each field's error message must be read out with its field: some control's aria-describedby names it.
+UNTIED_ERRORS = """() => [...document.querySelectorAll(".field-errors[id]")]
+  .filter(error => !document.querySelector(`[aria-describedby~="${error.id}"]`))
+  .map(error => error.id)"""
+
+
+def no_args(site: Site) -> dict:
+    return {}
+
+
 A, M, L, T = ANONYMOUS, MEMBER, LEADER, TRUSTEE
 ACTION, DATA, REDIRECT = Kind.ACTION, Kind.DATA, Kind.REDIRECT
 
@@ -244,6 +268,7 @@ ENTRIES: list[Entry] = [
     # Accounts (allauth).
     Entry("account_login", A),
     Entry("account_signup", A),
+    Entry("account_signup", A, act=sent_empty("account_signup", no_args, "Sign up"), why="with errors"),
     Entry("account_logout", M),
     Entry("account_logout", A, kind=REDIRECT, why="nobody to sign out: back to the home page"),
     Entry("account_inactive", A),
@@ -297,6 +322,7 @@ ENTRIES: list[Entry] = [
     Entry("sessions:group", M, kwargs=slug),
     Entry("sessions:group", L, kwargs=slug),
     Entry("sessions:create", L, kwargs=slug),
+    Entry("sessions:create", L, kwargs=slug, act=sent_empty("sessions:create", slug, "Schedule"), why="with errors"),
     Entry("sessions:create_series", L, kwargs=slug),
     Entry("sessions:member_history", L, kwargs=lambda site: {**slug(site), "user_id": site.cast.member.pk}),
     Entry("sessions:detail", M, kwargs=upcoming),
@@ -328,6 +354,12 @@ ENTRIES: list[Entry] = [
     Entry("sessions:dashboard_snapshot", L, kwargs=open_session, kind=DATA, why="JSON for the dashboard's script"),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
+    Entry(
+        "safeguarding:my_contact_details",
+        M,
+        act=sent_empty("safeguarding:my_contact_details", no_args, "Save my"),
+        why="with errors",
+    ),
     Entry("safeguarding:withdraw_contact_details", M, kind=ACTION),
     Entry("safeguarding:my_concerns", M),
     Entry("safeguarding:concern_start", M),
@@ -338,6 +370,13 @@ ENTRIES: list[Entry] = [
     Entry("safeguarding:group_safeguarding", L, kwargs=slug),
     Entry("safeguarding:group_concerns", L, kwargs=slug),
     Entry("safeguarding:raise_concern", M, kwargs=slug),
+    Entry(
+        "safeguarding:raise_concern",
+        M,
+        kwargs=slug,
+        act=sent_empty("safeguarding:raise_concern", slug, "Send"),
+        why="with errors",
+    ),
     Entry("safeguarding:raise_concern", L, kwargs=slug),
     Entry("safeguarding:welfare_reveal", L, kwargs=member_of_group),
     Entry("safeguarding:welfare_reveal", L, kwargs=member_of_group, act=reveal_contact_details, why="after revealing"),
