@@ -1,4 +1,5 @@
-"""Real app servers in subprocesses for the drills: daphne as docker-compose.yml runs it, on the test database.
+"""Real app servers in subprocesses for the drills: the web server exactly as docker-compose.yml runs it
+(daphne or uvicorn, with its flags), in production mode, on the test database.
 
 `AppServer` can be stopped and started again on the same port. Requests go through plain sockets
 (`http_get`, `http_post`, a `Browser` that keeps its own cookies), never through Django's test client,
@@ -30,14 +31,19 @@ def compose_web_command() -> list[str]:
     return shlex.split(command) if isinstance(command, str) else list(command)
 
 
-def daphne_command(port: int) -> list[str]:
-    """The compose web command, on loopback and the given port, with the venv's daphne."""
+# Where each server takes its address and port.
+ADDRESS_FLAGS = {"daphne": ("-b", "-p"), "uvicorn": ("--host", "--port")}
+
+
+def web_command(port: int) -> list[str]:
+    """The compose web command (daphne or uvicorn, with its flags), on loopback and the given port."""
     command = compose_web_command()
-    assert command[0] == "daphne", "the drills start the server docker-compose.yml runs; update them with it"
+    server = command[0]
+    assert server in ADDRESS_FLAGS, f"the drills know daphne and uvicorn, not {server}: teach tests/faults/servers.py"
     args = command[1:]
-    for flag, value in (("-b", "127.0.0.1"), ("-p", str(port))):
+    for flag, value in zip(ADDRESS_FLAGS[server], ("127.0.0.1", str(port)), strict=True):
         args[args.index(flag) + 1] = value
-    return [str(BASE_DIR / ".venv" / "bin" / "daphne"), *args]
+    return [str(BASE_DIR / ".venv" / "bin" / server), *args]
 
 
 def database_url_for_tests() -> str:
@@ -117,7 +123,7 @@ class AppServer:
 
 @pytest.fixture
 def app_server(transactional_db, settings, tmp_path):
-    """app_server(redis_url=..., database_url=None, **env) -> a started AppServer (daphne, production mode)."""
+    """app_server(redis_url=..., database_url=None, **env) -> a started AppServer (compose's web command)."""
     from django.db import connection
 
     from tests.conftest import free_port, need_service
@@ -134,7 +140,7 @@ def app_server(transactional_db, settings, tmp_path):
             encryption_keys=settings.FIELD_ENCRYPTION_KEYS,
             **extra,
         )
-        server = AppServer(port, daphne_command(port), env, tmp_path / f"server-{port}.log")
+        server = AppServer(port, web_command(port), env, tmp_path / f"server-{port}.log")
         servers.append(server)
         server.start()
         return server

@@ -1,4 +1,4 @@
-"""PostgreSQL restarts under a production daphne (integration run).
+"""PostgreSQL restarts under the production web server (integration run).
 
 The app server reaches PostgreSQL through a TCP proxy the test controls (tests/faults/conftest.py):
 cutting it drops every connection and refuses new ones, as a restart does; the machine's shared

@@ -4,7 +4,7 @@ Decryption fails closed: every page that needs a protected value answers with th
 never with ciphertext, garbage or a traceback; the log names the model, field and row (so the operator
 knows what to fix) and holds neither the ciphertext nor anything decrypted. Pages that need no protected
 value keep working. The model-level checks are in tests/safeguarding/test_encryption.py; the same drill
-against a production daphne is test_wrong_key_on_a_real_server below (integration run).
+against the production web server is test_wrong_key_on_a_real_server below (integration run).
 """
 
 import logging
@@ -134,7 +134,7 @@ def test_restoring_the_right_key_beside_the_wrong_one_recovers_every_row(cast, p
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_wrong_key_on_a_real_server(app_server, cast, protected, settings):
-    """The same, against daphne in production mode started with a valid key that is not the data's."""
+    """The same, against the production web server started with a valid key that is not the data's."""
     from tests.room.conftest import session_cookie
 
     stored = ciphertexts()

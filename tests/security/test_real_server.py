@@ -1,4 +1,4 @@
-"""Attacks that only a real server process can answer: daphne as docker-compose.yml runs it.
+"""Attacks that only a real server process can answer: the web server exactly as docker-compose.yml runs it.
 
 - An oversized websocket frame (2 MiB) is closed by the server itself before the app reads it.
 - Sign-in throttling holds against a made-up X-Forwarded-For header sent straight to the server.
@@ -48,18 +48,18 @@ def test_a_two_mebibyte_frame_is_closed_by_the_server(server, cast, open_session
         with pytest.raises(ConnectionClosed):
             while True:  # no answer from the app: the server drops the connection while the frame arrives
                 ws.recv(timeout=10)
-        # daphne's limit (websocket_max_message_size, 1 MiB) fails the connection: 1009 "too big", or 1006 when
-        # the close frame is lost because the client was still sending.
+        # The server's own limit (daphne: websocket_max_message_size, 1 MiB; uvicorn: --ws-max-size) fails the
+        # connection: 1009 "too big", or 1006 when the close frame is lost because the client was still sending.
         assert ws.close_code in (1006, 1009)
     with open_room(server, cast.member, open_session) as again:  # the server itself is fine
         assert first_message(again)["type"] == "welcome"
 
 
 def test_positive_control_a_large_but_allowed_frame_gets_an_answer_and_the_socket_stays(server, cast, open_session):
-    """The frame above was closed for its size: a 64 KiB one reaches the app, which answers with an error."""
+    """The frame above was closed for its size: a 32 KiB one reaches the app, which answers with an error."""
     with open_room(server, cast.member, open_session) as ws:
         assert first_message(ws)["type"] == "welcome"
-        ws.send(json.dumps({"type": "chat", "text": "x" * (64 * 1024)}))
+        ws.send(json.dumps({"type": "chat", "text": "x" * (32 * 1024)}))
         assert json.loads(ws.recv(timeout=10))["code"] == "frame_too_large"
         ws.send(json.dumps({"type": "ping"}))
         assert json.loads(ws.recv(timeout=10))["type"] == "pong"
@@ -95,9 +95,14 @@ def test_sign_in_throttling_holds_against_a_made_up_forwarded_for(server, user_f
 
 
 def test_the_deployed_web_command_does_not_trust_forwarded_headers_from_clients():
-    """daphne --proxy-headers takes the FIRST X-Forwarded-For entry, which the client writes: the app would
-    see a made-up address. Behind a proxy, set TRUSTED_PROXY_COUNT instead (allauth reads the right entry)."""
-    assert "--proxy-headers" not in compose_web_command()
+    """daphne --proxy-headers takes the FIRST X-Forwarded-For entry, which the client writes, and uvicorn trusts
+    the header by default: the app would see a made-up address. Behind a proxy, set TRUSTED_PROXY_COUNT instead
+    (allauth reads the right entry)."""
+    command = compose_web_command()
+    if command[0] == "uvicorn":
+        assert "--no-proxy-headers" in command
+    else:
+        assert "--proxy-headers" not in command
 
 
 def test_the_drills_server_runs_in_production_mode(server):

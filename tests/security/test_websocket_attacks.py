@@ -3,7 +3,7 @@
 Each refusal has a positive control: the same request, changed only in the one thing under test, is
 accepted, so a refusal for some other reason (a missing session, a typo in the URL) cannot pass for a defence.
 Malformed frames, unknown types and wrong field types are covered one by one in
-tests/room/test_consumer_errors.py; oversized frames on a real daphne are in test_websocket_server.py.
+tests/room/test_consumer_errors.py; oversized frames on the real server are in test_real_server.py.
 """
 
 import asyncio
