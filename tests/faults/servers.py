@@ -1,5 +1,5 @@
 """Real app servers in subprocesses for the drills: the web server exactly as docker-compose.yml runs it
-(daphne or uvicorn, with its flags), in production mode, on the test database.
+(daphne or uvicorn, with its flags and its environment), in production mode, on the test database.
 
 `AppServer` can be stopped and started again on the same port. Requests go through plain sockets
 (`http_get`, `http_post`, a `Browser` that keeps its own cookies), never through Django's test client,
@@ -29,6 +29,17 @@ def compose_web_command() -> list[str]:
     compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
     command = compose["services"]["web"]["command"]
     return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+def compose_web_environment() -> dict[str, str]:
+    """The web service's environment in docker-compose.yml (e.g. the channel layer and pool it chooses),
+    without what the drills set themselves (database, Redis, debug)."""
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    environment = compose["services"]["web"].get("environment") or {}
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    ours = {"DATABASE_URL", "REDIS_URL", "DJANGO_DEBUG"}
+    return {key: str(value) for key, value in environment.items() if key not in ours}
 
 
 # Where each server takes its address and port.
@@ -71,6 +82,7 @@ def production_env(
             "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; production sits behind TLS
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
+            **compose_web_environment(),
             **extra,
         }
     )
