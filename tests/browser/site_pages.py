@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -31,7 +31,6 @@ class Kind(enum.StrEnum):
     ACTION = "action"  # POST only: a GET is refused with 405
     DATA = "data"  # answers with something other than HTML
     REDIRECT = "redirect"  # never shows a page of its own
-    REFUSED = "refused"  # the role may not use it (e.g. admin pages of a model trustees can't see)
 
 
 # --- the data the URLs' arguments come from ------------------------------------------------------------
@@ -54,7 +53,6 @@ class Site:
     unverified_email_key: str
     password_reset_key: str
     calendar_token: str
-    extra: dict = field(default_factory=dict)
 
     def user(self, role: str):
         return {ANONYMOUS: None, MEMBER: self.cast.member, LEADER: self.cast.leader, TRUSTEE: self.cast.trustee}[role]
@@ -127,6 +125,10 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 # --- the list ---------------------------------------------------------------------------------------------
 
 
+def no_args(site: Site) -> dict:
+    return {}
+
+
 Act = Callable[[Any, Site, str], None]  # (Playwright page, site, live server URL): gets the page onto the screen
 
 
@@ -134,7 +136,7 @@ Act = Callable[[Any, Site, str], None]  # (Playwright page, site, live server UR
 class Entry:
     name: str
     role: str
-    kwargs: Callable[[Site], dict] = lambda site: {}
+    kwargs: Callable[[Site], dict] = no_args
     kind: Kind = Kind.PAGE
     status: int = 200
     query: str = ""
@@ -250,10 +252,6 @@ def sent_empty(name: str, kwargs: Callable[[Site], dict], button: str) -> Act:
 UNTIED_ERRORS = """() => [...document.querySelectorAll(".field-errors[id]")]
   .filter(error => !document.querySelector(`[aria-describedby~="${error.id}"]`))
   .map(error => error.id)"""
-
-
-def no_args(site: Site) -> dict:
-    return {}
 
 
 A, M, L, T = ANONYMOUS, MEMBER, LEADER, TRUSTEE
@@ -420,7 +418,7 @@ def admin_entries() -> list[Entry]:
         for view in ADMIN_VIEWS:
             name = f"admin:{opts.app_label}_{opts.model_name}_{view}"
             if view in ("changelist", "add"):
-                kwargs = lambda site: {}  # noqa: E731
+                kwargs = no_args
             else:
                 kwargs = lambda site, model=model: {"object_id": _first(model).pk}  # noqa: E731
             entries.append(Entry(name, T, kwargs=kwargs, admin_view=(view, opts.label)))
