@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -188,7 +189,8 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         ),
         "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
         "other_alerts": [a for a in reversed(alerts) if a["kind"] != "hand"],
-        "removal_reasons": Removal.Reason.choices,
+        # The same <option>s in every row of the roster: built once, not once per person (bench/: pages).
+        "removal_reason_options": format_html_join("", '<option value="{}">{}</option>', Removal.Reason.choices),
         "concern_categories": Concern.Category.choices,
         "risk_levels": Concern.RiskLevel.choices,
         "concern_kinds": sorted(room.CONCERN_KINDS),
