@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.data import FULL_DATA, SMOKE_DATA, DataSpec, Fixture
 from bench.servers import BASE_DIR, Server, raise_fd_limit
-from bench.stats import load_average, machine
+from bench.stats import MachineMeter, load_average, machine
 
 DEFAULT_DATABASE_URL = "postgres://postgres:postgres@127.0.0.1:5432/peersupport_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
@@ -326,7 +326,13 @@ def scenario_pages(ctx: Context) -> None:
     srv = server(ctx, f"pages-{kind}-{layer}", kind, layer, app="bench.asgi:application")
     try:
         result = run_async(
-            pages(srv, urls, rate=ctx.plan.pages_rate, duration=ctx.plan.pages_seconds),
+            pages(
+                srv,
+                urls,
+                rate=ctx.plan.pages_rate,
+                duration=ctx.plan.pages_seconds,
+                on_idle=lambda: srv.profile(ctx.plan.pages_seconds, ctx.log_dir),
+            ),
             timeout=ctx.plan.pages_seconds + 120,
         )
         result["server_errors"] = srv.errors()[:10]
@@ -641,10 +647,14 @@ def main(argv: list[str] | None = None) -> int:
         "pages": scenario_pages,
         "compare": scenario_compare,
     }
+    machine_during = {}  # scenario -> how busy the whole machine was meanwhile
     try:
         for name in SCENARIOS:
             if name in only:
-                steps[name](ctx)
+                with MachineMeter() as meter:
+                    steps[name](ctx)
+                machine_during[name] = meter.figures
+                say(f"   (machine: {meter.figures['busy_cores']} of {os.cpu_count()} cores busy in all)")
     finally:
         from bench.data import reset_rooms
 
@@ -652,6 +662,7 @@ def main(argv: list[str] | None = None) -> int:
         clear_layer(ctx.redis)
     checks = evaluate(ctx.results)
     meta["machine_after"] = machine()
+    meta["machine_during"] = machine_during
     meta["seconds"] = round(time.time() - started)
     output = {"meta": meta, "results": ctx.results, "targets": checks}
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -136,6 +136,7 @@ async def alert_latency(
     sent = skipped = 0
     lag_max = 0.0
     cpu_before = sum(s.cpu_seconds() for s in servers)
+    traffic_started_at = time.time()
     with CpuMeter() as client_cpu:
         started = time.perf_counter()
         for n in range(planned):
@@ -156,6 +157,7 @@ async def alert_latency(
             await asyncio.sleep(0.05)
     result = {
         "sockets": len(leaders) + len(members),
+        "traffic_window": [round(traffic_started_at, 1), round(time.time(), 1)],
         "connect": {"leaders": connect_leaders.as_dict(), "members": connect_members.as_dict()},
         "rate_per_s": rate,
         "duration_s": duration,
@@ -329,7 +331,9 @@ async def connect_storm(server: Server, rooms: list[Room], *, count: int, per_se
 # --- 6: pages --------------------------------------------------------------------------------------
 
 
-async def pages(server: Server, pages: dict[str, tuple[str, str]], *, rate: float, duration: float) -> dict:
+async def pages(
+    server: Server, pages: dict[str, tuple[str, str]], *, rate: float, duration: float, on_idle=None
+) -> dict:
     """GET each page in turn at `rate` requests per second in total, as the person it is for."""
     host, port = "127.0.0.1", server.port
     names = list(pages)
@@ -338,6 +342,8 @@ async def pages(server: Server, pages: dict[str, tuple[str, str]], *, rate: floa
         for _ in range(2):
             await get(host, port, path, cookie=cookie)
     responses: dict[str, list] = {name: [] for name in names}
+    if on_idle:
+        on_idle()
 
     async def one(name: str) -> None:
         path, cookie = pages[name]
@@ -347,11 +353,13 @@ async def pages(server: Server, pages: dict[str, tuple[str, str]], *, rate: floa
             responses[name].append(exc)
 
     tasks = []
+    cpu_before = server.cpu_seconds()
     started = time.perf_counter()
     for n in range(int(rate * duration)):
         await sleep_until(started + n / rate)
         tasks.append(asyncio.create_task(one(names[n % len(names)])))
     await asyncio.gather(*tasks)
+    cpu_ms_per_request = (server.cpu_seconds() - cpu_before) * 1000 / max(len(tasks), 1)
     out = {}
     for name in names:
         ok = [r for r in responses[name] if not isinstance(r, Exception) and r.status == 200]
@@ -372,7 +380,12 @@ async def pages(server: Server, pages: dict[str, tuple[str, str]], *, rate: floa
             "client_p95_ms": _r(percentile(client_ms, 95)),
             "bytes": ok[0].size if ok else 0,
         }
-    return {"rate_per_s": rate, "duration_s": duration, "pages": out}
+    return {
+        "rate_per_s": rate,
+        "duration_s": duration,
+        "server_cpu_ms_per_request": round(cpu_ms_per_request, 1),
+        "pages": out,
+    }
 
 
 def _r(value):

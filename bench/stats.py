@@ -73,3 +73,28 @@ def machine() -> dict:
         "cpu_model": model,
         "load_average": load_average(),
     }
+
+
+def _cpu_times() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores together, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+class MachineMeter:
+    """How busy the whole machine was over a stretch of time, in cores (0 to the number of cores), and the
+    load average at the end: other programs on the machine slow every figure, so each scenario records it."""
+
+    def __enter__(self):
+        self.busy, self.total = _cpu_times()
+        return self
+
+    def __exit__(self, *exc):
+        busy, total = _cpu_times()
+        share = (busy - self.busy) / (total - self.total) if total > self.total else 0.0
+        self.figures = {
+            "busy_cores": round(share * (os.cpu_count() or 1), 2),
+            "load_average_after": load_average(),
+        }
