@@ -345,10 +345,15 @@ async def pages(
     if on_idle:
         on_idle()
 
+    timeline: list[tuple[float, str, float]] = []  # (seconds into the run, page, server ms)
+
     async def one(name: str) -> None:
         path, cookie = pages[name]
         try:
-            responses[name].append(await get(host, port, path, cookie=cookie))
+            sent = time.perf_counter() - started
+            response = await get(host, port, path, cookie=cookie)
+            responses[name].append(response)
+            timeline.append((round(sent, 2), name, response.server_ms))
         except Exception as exc:
             responses[name].append(exc)
 
@@ -384,6 +389,7 @@ async def pages(
         "rate_per_s": rate,
         "duration_s": duration,
         "server_cpu_ms_per_request": round(cpu_ms_per_request, 1),
+        "slowest": sorted(timeline, key=lambda t: -(t[2] or 0))[:10],
         "pages": out,
     }
 
