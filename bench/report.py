@@ -1,6 +1,6 @@
 """A results file as the Markdown tables of the README's Performance section.
 
-    python -m bench.report [bench/results/latest.json]
+python -m bench.report [bench/results/latest.json]
 """
 
 import json
