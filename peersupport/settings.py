@@ -127,10 +127,15 @@ if DATABASE_URL:
     # a pool every room event opened a new PostgreSQL connection. psycopg's pool (needs psycopg-pool) hands
     # each request and socket event a ready connection; see the README's Performance section.
     if envbool("DB_POOL", "false"):
+        # Our backend: Django's, with a pool that replaces all its connections after a PostgreSQL restart.
+        DATABASES["default"]["ENGINE"] = "peersupport.postgresql"
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": envint("DB_POOL_MIN_SIZE", "2"),
             "max_size": envint("DB_POOL_MAX_SIZE", "10"),
+            # How long a request waits for a connection before failing with the error page: short, so
+            # that while PostgreSQL is down pages fail at once instead of hanging (psycopg's default is 30 s).
+            "timeout": envint("DB_POOL_TIMEOUT", "3"),
         }
 else:
     DATABASES = {

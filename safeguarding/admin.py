@@ -408,6 +408,7 @@ class ContactDetailsAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
+
     search_fields = ["user__display_name", "user__email"]  # the member's account, never the encrypted columns
     fields = ["user", "consent_given_at", "created_at", "updated_at", "reveal_link"]
     readonly_fields = fields

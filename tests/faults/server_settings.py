@@ -3,8 +3,8 @@ except that static files are served from the app folders (nothing is collected f
 that the test suite's fast password hashes (MD5, tests/conftest.py's users) can be checked.
 
 The servers run with DJANGO_DEBUG=false, so error pages are the production ones (no traceback).
-DRILL_NO_HEALTH_CHECKS=1 turns off CONN_HEALTH_CHECKS: only for the positive control of the
-PostgreSQL restart drill, which shows what the setting protects against.
+DRILL_NO_HEALTH_CHECKS=1 turns off CONN_HEALTH_CHECKS (and with it the connection pool's check): only for
+the positive controls of the PostgreSQL restart drill, which show what the setting protects against.
 """
 
 import os

@@ -6,9 +6,10 @@ PostgreSQL is never touched.
 
 - Requests during the restart fail cleanly: the kind error page, quickly, no traceback, nothing protected.
 - After it, the app recovers by itself, without a restart of the app server.
-- With persistent connections (DB_CONN_MAX_AGE=60), the live room's next action after a quick restart
-  already succeeds: CONN_HEALTH_CHECKS finds the connection dead and opens a new one. The positive control
-  turns the health checks off and sees that action fail.
+- The live room's next action after a quick restart already succeeds, with either way of keeping
+  connections: psycopg's pool (DB_POOL=true, what docker-compose.yml runs) checks a connection before
+  handing it out, and persistent connections (DB_CONN_MAX_AGE=60) have CONN_HEALTH_CHECKS. The positive
+  controls turn those checks off and see that action fail.
 """
 
 import json
@@ -90,12 +91,11 @@ def room_actions_across_a_quick_restart(app_server, postgres_proxy, cast, sessio
 
     Room sockets do their database work in the server's one long-lived database thread, so with
     DB_CONN_MAX_AGE the connection there persists between actions (HTTP requests under ASGI get a
-    fresh thread, and connection, each time). Returns each later action's answer type."""
+    fresh thread, and connection, each time); with the pool, connections wait in the pool between
+    actions. Returns each later action's answer type."""
     from websockets.sync.client import connect
 
-    server = app_server(
-        redis_url=os.environ["REDIS_URL"], database_url=through(postgres_proxy), DB_CONN_MAX_AGE="60", **extra
-    )
+    server = app_server(redis_url=os.environ["REDIS_URL"], database_url=through(postgres_proxy), **extra)
     with connect(
         server.ws_url(f"/ws/sessions/{session.pk}/"),
         origin=server.origin,
@@ -124,13 +124,84 @@ def answer(ws) -> dict:
             return message
 
 
-def test_after_a_quick_restart_the_rooms_next_action_already_succeeds(app_server, postgres_proxy, cast, open_session):
-    assert room_actions_across_a_quick_restart(app_server, postgres_proxy, cast, open_session) == ["done"] * 3
+KEEPING_CONNECTIONS = {
+    "pool": {"DB_POOL": "true"},
+    "persistent": {"DB_POOL": "false", "DB_CONN_MAX_AGE": "60"},
+}
 
 
-def test_positive_control_without_health_checks_the_next_action_fails(app_server, postgres_proxy, cast, open_session):
+@pytest.mark.parametrize("keeping", KEEPING_CONNECTIONS)
+def test_after_a_quick_restart_the_rooms_next_action_already_succeeds(
+    app_server, postgres_proxy, cast, open_session, keeping
+):
+    env = KEEPING_CONNECTIONS[keeping]
+    assert room_actions_across_a_quick_restart(app_server, postgres_proxy, cast, open_session, **env) == ["done"] * 3
+
+
+@pytest.mark.parametrize("keeping", KEEPING_CONNECTIONS)
+def test_positive_control_without_health_checks_the_next_action_fails(
+    app_server, postgres_proxy, cast, open_session, keeping
+):
+    env = KEEPING_CONNECTIONS[keeping]
     answers = room_actions_across_a_quick_restart(
-        app_server, postgres_proxy, cast, open_session, DRILL_NO_HEALTH_CHECKS="1"
+        app_server, postgres_proxy, cast, open_session, DRILL_NO_HEALTH_CHECKS="1", **env
     )
-    assert answers[0] == "server_error"  # the dead persistent connection was used (the socket stays open)...
-    assert answers[1:] == ["done", "done"]  # ...and dropped, so the room recovers one action later
+    assert answers[0] == "server_error"  # a dead connection was used (the socket stays open)
+    if keeping == "persistent":
+        assert answers[1:] == ["done", "done"]  # ...and dropped, so the room recovers one action later
+    # (a pool without its check hands out each of its dead connections in turn)
+
+
+def pool_through(proxy, check):
+    """A psycopg pool of four connections to the test database through the proxy, all open and idle."""
+    from django.db import connection
+    from psycopg_pool import ConnectionPool
+
+    params = {**connection.get_connection_params(), "port": proxy.port, "autocommit": True}
+    pool = ConnectionPool(kwargs=params, min_size=4, max_size=4, timeout=3, check=check, open=True)
+    pool.wait(timeout=10)
+    return pool
+
+
+def test_the_first_failed_check_sweeps_every_dead_connection_out_of_the_pool(postgres_proxy):
+    from peersupport.postgresql.base import check_pooled_connection
+
+    pool = pool_through(postgres_proxy, check_pooled_connection)
+    try:
+        postgres_proxy.cut()
+        postgres_proxy.restore()
+        started = time.monotonic()
+        with pool.connection() as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+        waited = time.monotonic() - started
+        assert pool.get_stats()["connections_lost"] == 4  # all four found dead by the one sweep
+        assert waited < 2.5  # one back-off of about a second, not 1 + 2 + 4 ... (and not the 3 s time-out)
+    finally:
+        pool.close()
+
+
+def test_positive_control_psycopgs_own_check_tries_the_dead_connections_one_by_one(postgres_proxy):
+    from psycopg_pool import ConnectionPool, PoolTimeout
+
+    pool = pool_through(postgres_proxy, ConnectionPool.check_connection)
+    try:
+        postgres_proxy.cut()
+        postgres_proxy.restore()
+        with pytest.raises(PoolTimeout), pool.connection():  # 1 s, then 2 s of back-off between dead ones: past 3 s
+            pass
+    finally:
+        pool.close()
+
+
+def test_our_backend_gives_djangos_pool_the_sweeping_check():
+    from django.db import connection
+
+    from peersupport.postgresql.base import DatabaseWrapper, check_pooled_connection
+
+    settings_dict = {**connection.settings_dict, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": True}
+    settings_dict["OPTIONS"] = {**settings_dict["OPTIONS"], "pool": {"min_size": 1, "max_size": 1}}
+    wrapper = DatabaseWrapper(settings_dict, alias="pool_check")
+    try:
+        assert wrapper.pool._check is check_pooled_connection
+    finally:
+        wrapper.close_pool()
