@@ -7,7 +7,6 @@ and HTTP requests, prints a table and writes bench/results/latest.json. Every st
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import re
@@ -125,11 +124,16 @@ def configure_environment(database_url: str, redis_url: str) -> dict:
         "LOG_LEVEL": "WARNING",
         "CHANNEL_LAYER_PREFIX": "bench",
         "PYTHONUNBUFFERED": "1",
-        # docker-compose.yml runs with psycopg's pool; without the package the run says so and goes on without it.
-        "DB_POOL": "true" if importlib.util.find_spec("psycopg_pool") else "false",
+        "DB_POOL": compose_db_pool(),  # as docker-compose.yml runs the web server
     }
     os.environ.update(env)
     return env
+
+
+def compose_db_pool() -> str:
+    """docker-compose.yml's DB_POOL for the web server ("true" or "false")."""
+    found = re.search(r"^\s+DB_POOL: \"?(\w+)", (BASE_DIR / "docker-compose.yml").read_text(), re.MULTILINE)
+    return "true" if found and found.group(1).lower() in {"1", "true", "yes", "on"} else "false"
 
 
 def production_choice() -> tuple[str, str]:
@@ -604,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     say(f"Benchmark ({plan.name}) on {database_url.rsplit('/', 1)[1]} and {redis_url}; load average {load_average()}")
     if env["DB_POOL"] != "true":
-        say("NOTE: psycopg-pool is not installed, so the servers run without the connection pool production uses.")
+        say("NOTE: docker-compose.yml runs without the connection pool, so this run does too.")
 
     from bench.data import ensure_database
 

@@ -141,13 +141,6 @@ def app_server(transactional_db, settings, tmp_path):
     from tests.conftest import free_port, need_service
 
     need_service(connection.vendor == "postgresql", "an app server in another process needs a PostgreSQL DATABASE_URL")
-    if compose_web_environment().get("DB_POOL", "").lower() in {"1", "true", "yes", "on"}:
-        import importlib.util
-
-        need_service(
-            importlib.util.find_spec("psycopg_pool") is not None,
-            "docker-compose.yml runs the web server with DB_POOL=true, which needs psycopg-pool (not installed)",
-        )
     servers = []
 
     def make(*, redis_url: str, database_url: str | None = None, **extra) -> AppServer:
