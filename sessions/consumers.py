@@ -159,7 +159,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_LEFT)
 
     def _heartbeat(self) -> "room.Outcome":
-        seat = room.current_seat(self.session_id, self.user.pk)
+        seat = room.current_seat(self.session_id, self.user.pk, user=self.user)
         return room.heartbeat(seat, channel_name=self.channel_name)
 
     async def _deliver(self, outcome) -> bool:

@@ -163,6 +163,25 @@ def pool_through(proxy, check):
     return pool
 
 
+def test_a_connection_the_server_closed_is_not_quiet_so_it_gets_the_real_check(postgres_proxy):
+    import psycopg
+    from django.db import connection
+
+    from peersupport.postgresql.base import is_quiet
+
+    params = {**connection.get_connection_params(), "port": postgres_proxy.port, "autocommit": True}
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params) as conn:
+        conn.execute("SELECT 1")
+        assert is_quiet(conn)  # idle and healthy: handed out without a round trip
+        postgres_proxy.cut()
+        deadline = time.monotonic() + 5
+        while is_quiet(conn) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not is_quiet(conn)
+    postgres_proxy.restore()
+
+
 def test_the_first_failed_check_sweeps_every_dead_connection_out_of_the_pool(postgres_proxy):
     from peersupport.postgresql.base import check_pooled_connection
 
