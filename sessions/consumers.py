@@ -159,7 +159,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_LEFT)
 
     def _heartbeat(self) -> "room.Outcome":
-        seat = room.current_seat(self.session_id, self.user.pk, user=self.user)
+        seat = room.current_seat(self.session_id, self.user)
         return room.heartbeat(seat, channel_name=self.channel_name)
 
     async def _deliver(self, outcome) -> bool:
@@ -224,7 +224,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._refuse(exc)
 
     def _recheck(self) -> None:
-        room.current_seat(self.session_id, self.user.pk)
+        room.current_seat(self.session_id, self.user)
         room.check_signed_in(self.scope["session"].session_key, self.user.pk)
 
     async def room_ended(self, event):

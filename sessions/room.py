@@ -7,6 +7,7 @@ transaction and returns an `Outcome`: the messages to deliver once that transact
 ever travels inside those outgoing messages; it is never written to the database, cache or logs.
 """
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user, require_agreement
 from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room_protocol import TYPES, Command, ProtocolError
+from sessions.seat_query import fetch_seat
 from sessions.services import SessionStateError, camera_off_notices_for, end_session, record_leave
 
 REMOVED_FROM_SESSION = (
@@ -110,31 +112,16 @@ class Seat:
 NO_LONGER_IN_GROUP = "Your place in this group has changed, so the room has closed for you."
 
 
-def current_seat(session_id: int, user_id: int, *, user=None) -> Seat:
+def current_seat(session_id: int, user) -> Seat:
     """Re-check, in one query, that the user is still allowed in the room (a removal happens mid-session).
 
-    `user`: the person's User when the caller has it already (a socket does), which saves joining it. This
-    runs before every action in the room, so it is kept lean: one join to the membership, no subqueries
-    (a third of the CPU of a raised hand went into building this query; bench/ alert latency)."""
-    participants = RoomParticipant.objects.select_related("session__group")
-    if user is None:
-        participants = participants.select_related("user")
-    try:
-        participant = (
-            participants.filter(session__group__memberships__user_id=user_id)
-            .annotate(
-                membership_status=F("session__group__memberships__status"),
-                membership_role=F("session__group__memberships__role"),
-            )
-            .get(session_id=session_id, user_id=user_id)
-        )
-    except RoomParticipant.DoesNotExist:
-        if RoomParticipant.objects.filter(session_id=session_id, user_id=user_id).exists():
-            raise RoomRefused("forbidden", NO_LONGER_IN_GROUP) from None  # in the room, no longer in the group
-        raise RoomRefused("not_in_room", "Please open the room page to come in.") from None
-    if user is not None:
-        participant.user = user
-    if participant.membership_status != Membership.Status.ACTIVE:
+    This runs before every action in the room, so its query is built once (sessions/seat_query.py)."""
+    found = fetch_seat(session_id, user.pk)
+    if found is None:
+        raise RoomRefused("not_in_room", "Please open the room page to come in.")
+    participant = found.participant
+    participant.user = user
+    if found.membership_status != Membership.Status.ACTIVE:
         raise RoomRefused("forbidden", NO_LONGER_IN_GROUP)
     if participant.removed_at:
         raise RoomRefused("removed", REMOVED_FROM_SESSION)
@@ -142,7 +129,7 @@ def current_seat(session_id: int, user_id: int, *, user=None) -> Seat:
         raise RoomRefused("not_open", NOT_OPEN.get(participant.session.status, "This room is not open."))
     if participant.session.group.is_archived:
         raise RoomRefused("not_open", "This group is no longer running.")
-    return Seat(participant=participant, is_leader=participant.membership_role == Membership.Role.LEADER)
+    return Seat(participant=participant, is_leader=found.membership_role == Membership.Role.LEADER)
 
 
 SIGNED_OUT = "Your sign-in has ended in this window, so the room has closed here. Please sign in again to come back."
@@ -381,12 +368,14 @@ def _in_room(seat: Seat) -> RoomParticipant:
 
 def raise_hand(seat: Seat) -> Outcome:
     # No transaction around the whole action: the insert is its one write that matters (the unique constraint
-    # decides between tabs and processes), and on the room's busiest path every BEGIN or SAVEPOINT is one more
-    # round trip to the database before the leaders hear of the hand (bench/: alert latency).
+    # decides between tabs and processes), and on the room's busiest path every BEGIN, COMMIT or SAVEPOINT is
+    # one more round trip to the database before the leaders hear of the hand (bench/: alert latency). In
+    # autocommit a refused insert leaves the connection usable; inside someone's transaction (a test, a view
+    # with ATOMIC_REQUESTS) a savepoint keeps that transaction usable.
     participant = _in_room(seat)
     alert = None
     try:
-        with transaction.atomic():
+        with transaction.atomic() if transaction.get_connection().in_atomic_block else contextlib.nullcontext():
             alert = RoomAlert.objects.create(
                 session_id=participant.session_id, user=seat.user, kind=RoomAlert.Kind.HAND
             )
@@ -902,7 +891,7 @@ HANDLERS = {
 
 def perform(session_id: int, user, command: Command) -> Outcome:
     """Re-check the person's place in the room, then carry out one action. Raises RoomRefused or ProtocolError."""
-    seat = current_seat(session_id, user.pk, user=user)
+    seat = current_seat(session_id, user)
     # The role is re-read for every action: someone can become (or stop being) a leader mid-session.
     spec = TYPES[command.type]
     if spec.leader_only and not seat.is_leader:

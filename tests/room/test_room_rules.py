@@ -81,7 +81,7 @@ def test_token_bucket_allows_a_burst_then_refills_evenly():
 def member_seat(cast, open_session):
     membership = Membership.objects.get(user=cast.member, group=cast.group)
     room.enter(open_session, membership)
-    return room.current_seat(open_session.pk, cast.member.pk)
+    return room.current_seat(open_session.pk, cast.member)
 
 
 def test_coming_in_twice_keeps_one_place_in_the_room(cast, open_session):
@@ -161,8 +161,8 @@ def test_first_acknowledgement_stands(cast, open_session, member_seat):
     alert = RoomAlert.objects.create(session=open_session, user=cast.member, kind="message")
     for leader in (cast.leader, cast.co_leader):
         room.enter(open_session, Membership.objects.get(user=leader, group=cast.group))
-    room.acknowledge(room.current_seat(open_session.pk, cast.co_leader.pk), alert=alert.pk)
-    outcome = room.acknowledge(room.current_seat(open_session.pk, cast.leader.pk), alert=alert.pk)
+    room.acknowledge(room.current_seat(open_session.pk, cast.co_leader), alert=alert.pk)
+    outcome = room.acknowledge(room.current_seat(open_session.pk, cast.leader), alert=alert.pk)
     assert outcome.reply["message"] == "Acknowledged by Co Leader."
     assert [d.payload["type"] for d in outcome.deliveries] == ["alert"]  # the member is not told twice
 
@@ -170,10 +170,10 @@ def test_first_acknowledgement_stands(cast, open_session, member_seat):
 def test_removal_lowers_the_hand_and_blocks_rejoining(cast, open_session, member_seat):
     room.raise_hand(member_seat)
     room.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
-    leader_seat = room.current_seat(open_session.pk, cast.leader.pk)
+    leader_seat = room.current_seat(open_session.pk, cast.leader)
     outcome = room.remove(leader_seat, user=cast.member.pk, reason="other", note="")
     assert [d.payload["type"] for d in outcome.deliveries] == ["participant", "alert"]
     assert not RoomAlert.objects.raised_hands().exists()
     with pytest.raises(room.RoomRefused) as refused:
-        room.current_seat(open_session.pk, cast.member.pk)
+        room.current_seat(open_session.pk, cast.member)
     assert refused.value.code == "removed"
