@@ -169,10 +169,12 @@ class Membership(models.Model):
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
 
-    def has_agreed_to_current(self) -> bool:
+    def has_agreed_to_current(self, current: "GuidelinesVersion | None" = None) -> bool:
+        """`current`: the group's current guidelines, when the caller has read them already (saves a query)."""
         if hasattr(self, "agreed_to_current"):  # annotated by MembershipQuerySet.with_agreement_state()
             return self.agreed_to_current
-        current = self.group.current_guidelines()
+        if current is None:
+            current = self.group.current_guidelines()
         if current is None:
             return True
         return Agreement.objects.filter(user_id=self.user_id, version=current).exists()

@@ -86,7 +86,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_user(request.user, slug)
     guidelines = group.current_guidelines()
-    agreed = membership.has_agreed_to_current()
+    agreed = membership.has_agreed_to_current(guidelines)
     # Each links to the session's page, which sends anyone who has not agreed yet to the agree page first.
     sessions = GroupSession.objects.upcoming().filter(group=group).without_link()[:UPCOMING_SESSIONS_SHOWN]
     leaders = (
@@ -108,7 +108,7 @@ def agree(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_user(request.user, slug)
     guidelines = group.current_guidelines()
     next_url = _safe_next(request, group.get_absolute_url())
-    if guidelines is None or membership.has_agreed_to_current():
+    if guidelines is None or membership.has_agreed_to_current(guidelines):
         return redirect(next_url)
     form = AgreementForm(request.POST or None, initial={"version": guidelines.pk})
     if request.method == "POST" and form.is_valid():

@@ -75,3 +75,24 @@ def test_archived_group_is_not_found_even_for_its_members(as_person, cast):
     cast.group.is_archived = True
     cast.group.save(update_fields=["is_archived"])
     assert as_person("member").get(reverse("groups:detail", args=[cast.group.slug])).status_code == 404
+
+
+def add_people_and_sessions(cast, membership_factory, session_factory, n: int) -> None:
+    from datetime import timedelta
+
+    for i in range(n):
+        membership_factory(cast.group)
+        session_factory(cast.group, starts_in=timedelta(days=i + 1))
+
+
+@pytest.mark.parametrize("n", [1, 20])
+@pytest.mark.parametrize(("who", "queries"), [("member", 8), ("leader", 9)])
+def test_group_page_query_count_does_not_grow_with_members_or_sessions(
+    as_person, cast, membership_factory, session_factory, django_assert_num_queries, n, who, queries
+):
+    add_people_and_sessions(cast, membership_factory, session_factory, n)
+    client = as_person(who)
+    with django_assert_num_queries(queries):
+        response = client.get(reverse("groups:detail", args=[cast.group.slug]))
+    assert response.status_code == 200
+    assert len(response.context["sessions"]) == min(n, 6)  # the page shows the next six

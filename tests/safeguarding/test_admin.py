@@ -266,3 +266,17 @@ def test_cases_filter_by_whether_they_are_with_the_safeguarding_leads(cast, auth
 
     assert listed(with_trustees="yes") == {records["concern"]}
     assert listed(with_trustees="no") == {with_leaders}
+
+
+@pytest.mark.parametrize("n", [1, 25])
+def test_the_concern_list_query_count_does_not_grow_with_concerns(
+    cast, auth_client, concern_factory, django_assert_num_queries, n
+):
+    for i in range(n):
+        concern_factory(raised_by=cast.leader, to_trustees=True) if i % 2 else concern_factory()
+    client = auth_client(cast.trustee)
+    client.get(reverse("admin:index"))  # the admin's first page view warms per-process caches
+    with django_assert_num_queries(13):
+        response = client.get(reverse("admin:safeguarding_concern_changelist"))
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == n
