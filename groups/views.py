@@ -23,6 +23,7 @@ from groups.permissions import (
     get_membership_for_leader,
     get_open_group,
 )
+from peersupport.actions import carry_out
 from sessions.models import GroupSession
 
 UPCOMING_SESSIONS_SHOWN = 6
@@ -50,16 +51,13 @@ def ask_to_join(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_open_group(slug)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.request_to_join(group, user=request.user, note=form.cleaned_data["note"])
-        except services.GroupActionRefused as refusal:
-            messages.info(request, str(refusal))
-        else:
-            messages.success(
-                request,
-                f"Thank you for asking to join {group.name}. We've let the group's leaders know, "
-                "and you'll get an email when they reply.",
-            )
+        carry_out(
+            request,
+            lambda: services.request_to_join(group, user=request.user, note=form.cleaned_data["note"]),
+            done=f"Thank you for asking to join {group.name}. We've let the group's leaders know, "
+            "and you'll get an email when they reply.",
+            refused=services.GroupActionRefused,
+        )
         return redirect("groups:mine")
     return render(request, "groups/ask_to_join.html", {"group": group, "form": form})
 
@@ -171,12 +169,12 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def approve(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     group, target = get_membership_for_leader(request.user, slug, membership_id)
-    try:
-        services.approve_request(target, actor=request.user)
-    except services.GroupActionRefused as refusal:
-        messages.info(request, str(refusal))
-    else:
-        messages.success(request, f"{target.user.display_name} is now a member. We've emailed them a welcome.")
+    carry_out(
+        request,
+        lambda: services.approve_request(target, actor=request.user),
+        done=f"{target.user.display_name} is now a member. We've emailed them a welcome.",
+        refused=services.GroupActionRefused,
+    )
     return redirect("groups:members", group.slug)
 
 
@@ -185,12 +183,12 @@ def decline(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse
     group, target = get_membership_for_leader(request.user, slug, membership_id)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decline_request(target, actor=request.user, message=form.cleaned_data["message"])
-        except services.GroupActionRefused as refusal:
-            messages.info(request, str(refusal))
-        else:
-            messages.success(request, f"We've let {target.user.display_name} know, kindly.")
+        carry_out(
+            request,
+            lambda: services.decline_request(target, actor=request.user, message=form.cleaned_data["message"]),
+            done=f"We've let {target.user.display_name} know, kindly.",
+            refused=services.GroupActionRefused,
+        )
         return redirect("groups:members", group.slug)
     return render(request, "groups/decline.html", {"group": group, "target": target, "form": form})
 
@@ -199,12 +197,12 @@ def decline(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse
 @require_POST
 def make_leader(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     group, target = get_membership_for_leader(request.user, slug, membership_id)
-    try:
-        services.appoint_leader(target, actor=request.user)
-    except services.GroupActionRefused as refusal:
-        messages.info(request, str(refusal))
-    else:
-        messages.success(request, f"{target.user.display_name} is now a leader of {group.name}.")
+    carry_out(
+        request,
+        lambda: services.appoint_leader(target, actor=request.user),
+        done=f"{target.user.display_name} is now a leader of {group.name}.",
+        refused=services.GroupActionRefused,
+    )
     return redirect("groups:members", group.slug)
 
 
@@ -245,12 +243,12 @@ def create_invitation(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
     group, invitation = get_invitation_for_leader(request.user, slug, invitation_id)
-    try:
-        services.revoke_invitation(invitation, actor=request.user)
-    except services.GroupActionRefused as refusal:
-        messages.info(request, str(refusal))
-    else:
-        messages.success(request, "The invitation is withdrawn: its link no longer works.")
+    carry_out(
+        request,
+        lambda: services.revoke_invitation(invitation, actor=request.user),
+        done="The invitation is withdrawn: its link no longer works.",
+        refused=services.GroupActionRefused,
+    )
     return redirect("groups:members", group.slug)
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.permissions import agreement_required, get_group_for_user
+from peersupport.actions import carry_out
 from sessions import ics, services
 from sessions.forms import CameraOffForm, CancelForm, MeetingLinkForm, SeriesForm, SessionForm
 from sessions.models import Attendance, CalendarFeed, GroupSession
@@ -200,12 +201,15 @@ def meeting_link(request: HttpRequest, session_id: int) -> HttpResponse:
     session, _ = get_session_for_user(request.user, session_id, leader=True)
     form = MeetingLinkForm(request.POST or None, initial={"meeting_link": session.meeting_link})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.rotate_meeting_link(session, actor=request.user, new_link=form.cleaned_data["meeting_link"])
-        except SessionStateError as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, "The meeting link is saved. Members will only be sent to the new one.")
+        carry_out(
+            request,
+            lambda: services.rotate_meeting_link(
+                session, actor=request.user, new_link=form.cleaned_data["meeting_link"]
+            ),
+            done="The meeting link is saved. Members will only be sent to the new one.",
+            refused=SessionStateError,
+            level=messages.ERROR,
+        )
         return redirect("sessions:detail", session_id=session.pk)
     return render(request, "sessions/meeting_link_form.html", {"session": session, "form": form})
 
@@ -219,40 +223,44 @@ def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("sessions:detail", session_id=session.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_session(session, actor=request.user, message=form.cleaned_data["message"])
-        except SessionStateError as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, "The session is cancelled. Members are being told by email.")
+        carry_out(
+            request,
+            lambda: services.cancel_session(session, actor=request.user, message=form.cleaned_data["message"]),
+            done="The session is cancelled. Members are being told by email.",
+            refused=SessionStateError,
+            level=messages.ERROR,
+        )
         return redirect("sessions:detail", session_id=session.pk)
     return render(request, "sessions/cancel_form.html", {"session": session, "form": form})
+
+
+def _change_state(request: HttpRequest, session_id: int, change, *, done: str) -> HttpResponse:
+    """A leader opens or ends a session: the service checks the state it is in, and refuses kindly."""
+    session, _ = get_session_for_user(request.user, session_id, leader=True)
+    carry_out(
+        request,
+        lambda: change(session, actor=request.user),
+        done=done,
+        refused=SessionStateError,
+        level=messages.ERROR,
+    )
+    return redirect("sessions:detail", session_id=session.pk)
 
 
 @login_required
 @require_POST
 def open_session(request: HttpRequest, session_id: int) -> HttpResponse:
-    session, _ = get_session_for_user(request.user, session_id, leader=True)
-    try:
-        services.open_session(session, actor=request.user)
-    except SessionStateError as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "The session is open. Members can come into the room.")
-    return redirect("sessions:detail", session_id=session.pk)
+    return _change_state(
+        request, session_id, services.open_session, done="The session is open. Members can come into the room."
+    )
 
 
 @login_required
 @require_POST
 def end_session(request: HttpRequest, session_id: int) -> HttpResponse:
-    session, _ = get_session_for_user(request.user, session_id, leader=True)
-    try:
-        services.end_session(session, actor=request.user)
-    except SessionStateError as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "The session has ended. Thank you for leading it.")
-    return redirect("sessions:detail", session_id=session.pk)
+    return _change_state(
+        request, session_id, services.end_session, done="The session has ended. Thank you for leading it."
+    )
 
 
 # --- attendance (leaders) ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ import {
   getJSON,
   timeFormatter,
   formatTime,
+  appendLogLine,
   setField,
   renameIds,
   syncList,
@@ -303,22 +304,7 @@ function renderChatState(enabled) {
 }
 
 function appendLine(listId, who, text, at) {
-  const list = document.getElementById(listId);
-  const item = document.createElement("li");
-  const head = document.createElement("span");
-  head.className = "log-head";
-  const name = document.createElement("strong");
-  name.textContent = who;
-  const time = document.createElement("time");
-  time.dateTime = at || "";
-  time.textContent = formatTime(timeFormat, at);
-  head.append(name, " ", time);
-  const body = document.createElement("span");
-  body.className = "log-text";
-  body.textContent = text;
-  item.append(head, body);
-  list.append(item);
-  item.scrollIntoView({ block: "nearest" });
+  appendLogLine(document.getElementById(listId), timeFormat, { who, text, at });
 }
 
 // --- state changes -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The member's room page. The page works without this script (every button is a form POST);
 // this upgrades it to the live socket, and falls back to posting the form while the socket is down.
-import { RoomSocket, formMessage, postForm, getJSON, timeFormatter, formatTime } from "./socket.js";
+import { RoomSocket, formMessage, postForm, getJSON, timeFormatter, appendLogLine } from "./socket.js";
 
 const root = document.getElementById("room");
 const timeFormat = timeFormatter(root.dataset.timeZone);
@@ -89,23 +89,8 @@ function showState(state) {
   }
 }
 
-function appendLine(list, { who, text, at, className }) {
-  const item = document.createElement("li");
-  if (className) item.className = className;
-  const head = document.createElement("span");
-  head.className = "log-head";
-  const name = document.createElement("strong");
-  name.textContent = who;
-  const time = document.createElement("time");
-  time.dateTime = at || "";
-  time.textContent = formatTime(timeFormat, at);
-  head.append(name, " ", time);
-  const body = document.createElement("span");
-  body.className = "log-text";
-  body.textContent = text;
-  item.append(head, body);
-  list.append(item);
-  item.scrollIntoView({ block: "nearest" });
+function appendLine(list, line) {
+  appendLogLine(list, timeFormat, line);
 }
 
 function chatAuthor(data) {

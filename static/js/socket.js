@@ -149,6 +149,27 @@ export function formatTime(formatter, iso) {
   return iso ? formatter.format(new Date(iso)) : "";
 }
 
+// Add a line to a live log (the room's chat and replies, the dashboard's chat and replies): who and
+// when, then the words, all as text. Lines live only in the page; nothing is kept anywhere.
+export function appendLogLine(list, formatter, { who, text, at, className }) {
+  const item = document.createElement("li");
+  if (className) item.className = className;
+  const head = document.createElement("span");
+  head.className = "log-head";
+  const name = document.createElement("strong");
+  name.textContent = who;
+  const time = document.createElement("time");
+  time.dateTime = at || "";
+  time.textContent = formatTime(formatter, at);
+  head.append(name, " ", time);
+  const body = document.createElement("span");
+  body.className = "log-text";
+  body.textContent = text;
+  item.append(head, body);
+  list.append(item);
+  item.scrollIntoView({ block: "nearest" });
+}
+
 // Set the text of the element marked data-field="name" inside root (hiding it when empty, if asked).
 export function setField(root, name, text, { hideWhenEmpty = false } = {}) {
   const el = root.querySelector(`[data-field="${name}"]`);
