@@ -9,6 +9,7 @@ leaders through the real page, so the leaders' dashboard shows what a leader wou
 """
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -80,8 +81,10 @@ def seed() -> dict:
     return {"group": group, "people": people, "open": open_session, "upcoming": upcoming, "concern": concern}
 
 
+@contextlib.contextmanager
 def serve():
-    """uvicorn in a daemon thread; returns its base URL."""
+    """uvicorn in a thread; yields its base URL, and stops it (a thread still serving while the interpreter
+    shuts down can crash it: a segmentation fault after the screenshots were saved, seen once)."""
     import socket
 
     import uvicorn
@@ -95,13 +98,18 @@ def serve():
         application, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="websockets-sansio"
     )
     server = uvicorn.Server(config)
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}"
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 class Shooter:
@@ -206,10 +214,9 @@ def main() -> int:
 
         django.setup()
         data = seed()
-        url = serve()
         from playwright.sync_api import sync_playwright
 
-        with sync_playwright() as p:
+        with serve() as url, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
             shooter = Shooter(browser, url, out, args.only)
             take_all(shooter, data)
@@ -259,6 +266,11 @@ def take_the_room(shooter: Shooter, data: dict) -> None:
     dash = leader_dash.new_page()
     dash.goto(f"{shooter.url}/sessions/{session.pk}/dashboard/")
     expect(dash.locator("#hands li")).to_have_count(2)
+    # A line of group chat: live only, on every page open in the room, and kept nowhere.
+    alex.get_by_label("Write to the group").fill("Thank you for tonight. It helps to hear I'm not the only one.")
+    alex.get_by_role("button", name="Send", exact=True).click()
+    expect(dash.locator("#chat-log li")).to_have_count(1)
+    expect(alex.locator("#chat-log li")).to_have_count(1)
     shooter.shot(alex, "member-room-beside-the-call", full_page=True)
     shooter.shot(dash, "leader-dashboard")
     leader_dash.close()
