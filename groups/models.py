@@ -109,13 +109,13 @@ class MembershipQuerySet(models.QuerySet):
         return self.annotate(last_attended_at=Subquery(latest))
 
     def with_next_session(self):
-        """Annotate next_session_starts_at and next_session_topic: the group's next session not yet over."""
+        """Annotate next_session_id, _starts_at, _topic and _status: the group's next session not yet over
+        (one a leader has opened comes first: it is happening now)."""
         group_session = apps.get_model("group_sessions", "GroupSession")
-        upcoming = group_session.objects.upcoming().filter(group=OuterRef("group")).order_by("starts_at")
-        return self.annotate(
-            next_session_starts_at=Subquery(upcoming.values("starts_at")[:1]),
-            next_session_topic=Subquery(upcoming.values("topic")[:1]),
-        )
+        open_first = Case(When(status=group_session.Status.OPEN, then=Value(0)), default=Value(1))
+        upcoming = group_session.objects.upcoming().filter(group=OuterRef("group")).order_by(open_first, "starts_at")
+        fields = ("id", "starts_at", "topic", "status")
+        return self.annotate(**{f"next_session_{name}": Subquery(upcoming.values(name)[:1]) for name in fields})
 
 
 class Membership(models.Model):

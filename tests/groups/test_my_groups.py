@@ -27,6 +27,26 @@ def test_member_sees_their_group_with_its_next_session(auth_client, cast, sessio
     assert cast.other_group.name not in html
 
 
+def test_a_session_happening_now_comes_first_with_a_way_in(auth_client, cast, session_factory):
+    from sessions.models import GroupSession
+
+    session_factory(cast.group, topic="Later this week", starts_in=timedelta(days=2))
+    now = session_factory(
+        cast.group, topic="Tonight's evening", starts_in=-timedelta(minutes=10), status=GroupSession.Status.OPEN
+    )
+    html = auth_client(cast.member).get(reverse("groups:mine")).content.decode()
+    assert "Happening now:</strong> Tonight&#x27;s evening" in html
+    assert f'href="{reverse("sessions:detail", args=[now.pk])}">Come in to the session' in html
+    assert "Later this week" not in html
+
+
+def test_an_upcoming_session_links_to_its_page(auth_client, cast, session_factory):
+    soon = session_factory(cast.group, topic="Coming up soon", starts_in=timedelta(days=1))
+    html = auth_client(cast.member).get(reverse("groups:mine")).content.decode()
+    assert "Happening now" not in html
+    assert f'href="{reverse("sessions:detail", args=[soon.pk])}"' in html
+
+
 def test_leader_sees_groups_they_lead_under_their_own_heading(auth_client, cast):
     html = auth_client(cast.leader).get(reverse("groups:mine")).content.decode()
     assert 'id="leading"' in html
