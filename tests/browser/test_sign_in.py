@@ -22,6 +22,7 @@ def test_demo_member_signs_in_and_sees_their_group(live_asgi, browser_context, s
 
     page.get_by_role("link", name="My groups").first.click()
     assert page.get_by_role("heading", name="My groups").is_visible()
-    assert page.get_by_role("link", name="Evening Peer Support").is_visible()
+    assert page.get_by_role("link", name="Evening Peer Support", exact=True).is_visible()
+    assert page.get_by_role("link", name="Come in to the session of Evening Peer Support").is_visible()  # open now
     # Signed in: the navigation offers "Sign out", not "Sign in".
     assert page.get_by_role("button", name="Sign out").is_visible()
