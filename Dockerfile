@@ -1,10 +1,17 @@
-FROM python:3.11-slim
+# The production image: runtime dependencies only (requirements.prod.lock, no test tools), the PostgreSQL
+# client for the restore drill, and no secrets (.dockerignore keeps .env out; settings come at run time).
+FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-COPY requirements.lock .
-RUN pip install --no-cache-dir -r requirements.lock
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+COPY requirements.prod.lock .
+RUN pip install --no-cache-dir -r requirements.prod.lock
 COPY . .
-RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only FIELD_ENCRYPTION_KEYS=cGVlci1zdXBwb3J0LWJ1aWxkLW9ubHkta2V5LTAwMDA= \
+# collectstatic needs production settings; throwaway keys made here, used for nothing else.
+RUN DJANGO_DEBUG=false \
+    DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    FIELD_ENCRYPTION_KEYS="$(python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
     python manage.py collectstatic --noinput
 RUN useradd --create-home peersupport
 USER peersupport

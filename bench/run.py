@@ -117,7 +117,7 @@ def configure_environment(database_url: str, redis_url: str) -> dict:
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "bench-only-secret-key-for-synthetic-data",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-for-synthetic-data-never-used-in-production",
         "FIELD_ENCRYPTION_KEYS": BENCH_ENCRYPTION_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback; production sits behind TLS

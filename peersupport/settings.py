@@ -6,6 +6,7 @@ local-memory cache, eager Celery and console email. See README.md for the variab
 
 import os
 import sys
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +40,13 @@ def envlist(name: str, default: str) -> list[str]:
 
 DEBUG = envbool("DJANGO_DEBUG", "true")
 TESTING = "pytest" in sys.modules or os.environ.get("PEERSUPPORT_TESTING") == "1"
+
+if not DEBUG:
+    # Placeholders from .env.example, short keys and broken Fernet keys stop production here, each named.
+    from peersupport.production import placeholder_problems
+
+    if _problems := placeholder_problems(os.environ):
+        raise ImproperlyConfigured("Production mode refuses to start:\n  " + "\n  ".join(_problems))
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -310,14 +318,32 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Peer Support <no-reply@peersupport.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Logging: to the console only; protected data is never passed to a logger (see DESIGN.md).
+# Logging: to the console, as plain lines or (LOG_FORMAT=json, production) one JSON object per line with no
+# personal data (peersupport/logs.py); protected data is never passed to a logger (see DESIGN.md).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+# Who gets error emails ("Name <email>, Name <email>"); the emails carry no request data.
+ADMINS = [(name or address, address) for name, address in getaddresses([os.environ.get("ADMINS", "")]) if address]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "peersupport.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "error_email": {"class": "peersupport.logs.ErrorEmailHandler", "level": "ERROR"},
+    },
+    "root": {
+        "handlers": ["console", "error_email"] if ADMINS and not DEBUG else ["console"],
+        "level": os.environ.get("LOG_LEVEL", "INFO"),
+    },
     "loggers": {
+        # Django's defaults give "django" its own handlers, AdminEmailHandler among them (it mails the
+        # request's data): none here, so its records reach the root's handlers above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         # Request logs can carry query strings and websocket paths; keep them at warning level.
         "django.request": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
