@@ -278,6 +278,8 @@ class Invitation(models.Model):
     group = models.ForeignKey(SupportGroup, on_delete=models.CASCADE, related_name="invitations")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     note = models.CharField(max_length=120, blank=True, help_text="For the leaders, e.g. who it is for.")
+    # What the person becomes: a member, or (made by a trustee, e.g. setup_charity) the group's leader.
+    role = models.CharField(max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="invitations_made"
     )
@@ -322,11 +324,14 @@ class Invitation(models.Model):
         return self.state == "open"
 
     @classmethod
-    def create(cls, *, group: SupportGroup, created_by, days: int = 14, note: str = "") -> tuple["Invitation", str]:
+    def create(
+        cls, *, group: SupportGroup, created_by, days: int = 14, note: str = "", role: str = Membership.Role.MEMBER
+    ) -> tuple["Invitation", str]:
         """Make an invitation; returns it with the raw token, which is shown once and never stored."""
         token = secrets.token_urlsafe(32)
         invitation = cls.objects.create(
             group=group,
+            role=role,
             token_hash=_hash_token(token),
             created_by=created_by,
             note=note,

@@ -152,16 +152,23 @@ def decline_request(membership: Membership, *, actor, message: str = "") -> Memb
 # --- invitations --------------------------------------------------------------------------------
 
 
-def create_invitation(group: SupportGroup, *, actor, days: int = 14, note: str = "") -> tuple[Invitation, str]:
-    """A single-use invitation link; returns it with the raw token, to show the leader once."""
+def create_invitation(
+    group: SupportGroup, *, actor, days: int = 14, note: str = "", role: str = Role.MEMBER
+) -> tuple[Invitation, str]:
+    """A single-use invitation link; returns it with the raw token, to show the leader once.
+
+    An invitation to lead (role=leader) is a trustee's to make: it is how a new group gets its first leader.
+    """
     with transaction.atomic():
         _ensure_can_manage(group, actor)
-        invitation, token = Invitation.create(group=group, created_by=actor, days=days, note=note)
+        if role == Role.LEADER and not is_trustee(actor):
+            raise PermissionDenied("Only trustees can invite someone to lead a group.")
+        invitation, token = Invitation.create(group=group, created_by=actor, days=days, note=note, role=role)
         record(
             "groups.invitation.created",
             actor=actor,
             subject=invitation,
-            data={"group": group.pk, "expires_at": invitation.expires_at},
+            data={"group": group.pk, "expires_at": invitation.expires_at, "role": role},
         )
     return invitation, token
 
@@ -197,11 +204,16 @@ def accept_invitation(token: str, *, user, group_slug: str | None = None) -> Mem
             raise _refuse_invitation(invitation.state if invitation.state != "open" else "used")
         if membership is None:
             membership = Membership.objects.create(
-                group=invitation.group, user=user, status=Status.ACTIVE, requested_at=now, joined_at=now
+                group=invitation.group,
+                user=user,
+                role=invitation.role,
+                status=Status.ACTIVE,
+                requested_at=now,
+                joined_at=now,
             )
         else:  # they had asked to join, left, or been declined: the invitation settles it
-            if membership.role != Role.MEMBER:
-                membership.set_role(Role.MEMBER)
+            if membership.role != invitation.role:
+                membership.set_role(invitation.role)
             membership.set_status(Status.ACTIVE)
         record(
             "groups.invitation.accepted",

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "charity",
     "members",
     "groups",
     "sessions.apps.GroupSessionsConfig",

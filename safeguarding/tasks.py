@@ -17,11 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from charity.models import safeguarding_contact
+
 
 def _send(template: str, *, to: str, context: dict) -> None:
     context = {
         "site_url": settings.SITE_URL,
-        "safeguarding_contact": settings.SAFEGUARDING_CONTACT_EMAIL,
+        "safeguarding_contact": safeguarding_contact(),
         **context,
     }
     subject = render_to_string(f"safeguarding/email/{template}_subject.txt", context).strip()
