@@ -73,6 +73,11 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 
     weekend = group_factory("Weekend group")
     membership_factory(weekend, cast.member, agreed=False)
+    from charity.models import Charity
+
+    Charity.objects.create(
+        pk=1, name="Calm Waters", contact_email="hello@example.org", safeguarding_email="safeguarding@example.org"
+    )
 
     open_session = session_factory(
         cast.group, starts_in=timedelta(minutes=-10), status=GroupSession.Status.OPEN, topic="Finding calm"
