@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-integration lint security fmt setup migrate demo bench screenshots lock clean
+.PHONY: run test test-integration lint security fmt setup migrate demo bench screenshots lock clean \
+	keys demo-reset restore-drill
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +20,23 @@ migrate: $(STAMP)
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+
+## A fresh demo: the embedded SQLite database thrown away and seeded again (a session open now, no old alerts).
+## Never touches a DATABASE_URL database.
+demo-reset: $(STAMP)
+	@if [ -n "$${DATABASE_URL:-}" ]; then echo "demo-reset only resets the embedded SQLite demo; unset DATABASE_URL" >&2; exit 1; fi
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	$(MAKE) demo
+
+## Fresh secrets for .env (production refuses the change-me placeholders). Needs only python3.
+keys:
+	@$(PYTHON) scripts/keys.py
+
+## The restore drill (docs/operations.md) on this machine: the newest dump in BACKUP_DIR (default ./backups)
+## into a fresh database on DRILL_ADMIN_URL's server; migrations, audit chain and decryption checked.
+restore-drill: $(STAMP)
+	PYTHON=$(BIN)/python DRILL_ADMIN_URL=$${DRILL_ADMIN_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres} \
+	scripts/restore_drill.sh
 
 ## Set up (venv, install, migrate, demo data) and serve on http://127.0.0.1:8000 (websockets included).
 run: demo
