@@ -32,6 +32,17 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+        config._integration_deselected = len(deselected)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Say why tests were deselected, so a green run is not mistaken for the integration run."""
+    if count := getattr(config, "_integration_deselected", 0):
+        missing = " and ".join(name for name in ("REDIS_URL", "DATABASE_URL") if not os.environ.get(name))
+        terminalreporter.write_line(
+            f"{count} integration test(s) deselected: {missing} not set. "
+            "`make test-integration` runs them against the local PostgreSQL and Redis."
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)
