@@ -128,14 +128,15 @@ def caddy_json(site_domain: str) -> dict:
     return json.loads(result.stdout)
 
 
-def test_caddy_validates_the_caddyfile():
+def test_caddy_validates_the_caddyfile(tmp_path):
     need_service(shutil.which("caddy") is not None, "caddy not installed (apt-get install caddy)")
     result = subprocess.run(
         ["caddy", "validate", "--config", str(ROOT / "Caddyfile"), "--adapter", "caddyfile"],
         capture_output=True,
         text=True,
         timeout=60,
-        env={**os.environ, "SITE_DOMAIN": "peersupport.example.org"},
+        # validate provisions Caddy's local authority: into the test's folder, not the user's home
+        env={**os.environ, "SITE_DOMAIN": "peersupport.example.org", "XDG_DATA_HOME": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
     assert "Valid configuration" in result.stdout + result.stderr
