@@ -69,3 +69,44 @@ class ErrorEmailHandler(logging.Handler):
             mail_admins(subject, body, fail_silently=True)
         except Exception:  # a broken mail server must not break the request that logged the error
             self.handleError(record)
+
+
+# --- Sentry (only when SENTRY_DSN is set) ---------------------------------------------------------------------
+
+# No personal data: no user, no request body, cookies or headers, no local variables, no performance traces.
+SENTRY_OPTIONS = {
+    "send_default_pii": False,
+    "include_local_variables": False,
+    "max_request_body_size": "never",
+    "traces_sample_rate": 0.0,
+    "max_breadcrumbs": 0,  # breadcrumbs carry SQL with its parameters and earlier log lines
+}
+
+
+def scrub_sentry_event(event: dict, hint: dict) -> dict:
+    """What leaves for Sentry: the error, where it happened, and the URL's path with its tokens blanked."""
+    request = event.get("request") or {}
+    if request:
+        event["request"] = {"method": request.get("method"), "url": scrub(str(request.get("url", "")).split("?")[0])}
+    for key in ("user", "extra", "breadcrumbs", "contexts_user"):
+        event.pop(key, None)
+    for exception in (event.get("exception") or {}).get("values", []):
+        if exception.get("value"):
+            exception["value"] = scrub(exception["value"])
+        for frame in (exception.get("stacktrace") or {}).get("frames", []):
+            frame.pop("vars", None)
+    if logentry := event.get("logentry"):
+        logentry["message"] = scrub(str(logentry.get("message", "")))
+        logentry["params"] = []
+        if "formatted" in logentry:
+            logentry["formatted"] = scrub(str(logentry["formatted"]))
+    if "message" in event:
+        event["message"] = scrub(str(event["message"]))
+    return event
+
+
+def init_sentry(dsn: str) -> None:
+    """Error reports to Sentry, scrubbed (settings.py calls this when SENTRY_DSN is set)."""
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=dsn, before_send=scrub_sentry_event, **SENTRY_OPTIONS)

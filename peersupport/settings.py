@@ -351,6 +351,13 @@ LOGGING = {
     },
 }
 
+# Error reports to Sentry too when SENTRY_DSN is set: no personal data, our scrubber on every event.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN and not TESTING:
+    from peersupport.logs import init_sentry
+
+    init_sentry(SENTRY_DSN)
+
 # Product settings.
 JOIN_WINDOW_MINUTES_BEFORE = envint("JOIN_WINDOW_MINUTES_BEFORE", "15")
 ROOM_MAX_TEXT_LENGTH = 2000
