@@ -6,9 +6,21 @@ workflows that own it (joining, leaving, safeguarding removals), never by hand h
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 
 from groups import services
 from groups.models import GuidelinesVersion, Membership, SupportGroup, normalise_newlines
+from members.roles import is_trustee
+
+
+class InviteLeaderForm(forms.Form):
+    email = forms.EmailField(label="Their email address", help_text="They get a link that works once, for 14 days.")
 
 
 class GuidelinesVersionForm(forms.ModelForm):
@@ -73,6 +85,38 @@ class SupportGroupAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # archive instead: deleting would take agreements and attendance with it
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<path:object_id>/invite-leader/",
+                self.admin_site.admin_view(self.invite_leader_view),
+                name="groups_supportgroup_invite_leader",
+            )
+        ]
+        return urls + super().get_urls()
+
+    @method_decorator(never_cache)
+    def invite_leader_view(self, request, object_id):
+        """A trustee invites someone by email to lead the group (how a group made here gets its first leader)."""
+        group = self.get_object(request, unquote(object_id))
+        if group is None:
+            raise Http404("No such group.")
+        if not (is_trustee(request.user) and self.has_change_permission(request, group)):
+            raise PermissionDenied
+        form = InviteLeaderForm(request.POST if request.method == "POST" else None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Invite someone to lead {group.name}",
+            "group": group,
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            email = form.cleaned_data["email"]
+            _, url, failure = services.invite_leader(group, actor=request.user, email=email)
+            context.update({"sent_to": email, "url": url, "failure": failure})
+        return TemplateResponse(request, "admin/groups/supportgroup/invite_leader.html", context)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

@@ -7,11 +7,16 @@ Refusals raise GroupActionRefused (or InvitationRefused) carrying a kind message
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from charity.models import current_charity
 from groups import tasks, texts
 from groups.models import Agreement, GuidelinesVersion, Invitation, Membership, SupportGroup
 from members.roles import is_trustee
@@ -171,6 +176,37 @@ def create_invitation(
             data={"group": group.pk, "expires_at": invitation.expires_at, "role": role},
         )
     return invitation, token
+
+
+def invite_leader(group: SupportGroup, *, actor, email: str) -> tuple[Invitation, str, str | None]:
+    """A trustee invites someone to lead the group, by email: the invitation, its link, and why the email
+    failed (None when it went).
+
+    Sent at once rather than by a task: the trustee (or setup_charity's operator) is there to read a failure
+    and hand the link over another way; the invitation stands either way.
+    """
+    invitation, token = create_invitation(group, actor=actor, role=Role.LEADER, note="Invitation to lead")
+    url = settings.SITE_URL + reverse("groups:invitation", args=[token])
+    charity = current_charity()
+    charity_name = charity.name if charity else "Peer Support"
+    reply_to = [charity.contact_email] if charity else []
+    body = render_to_string(
+        "charity/email/leader_invitation.txt",
+        {
+            "charity_name": charity_name,
+            "contact_email": charity.contact_email if charity else settings.DEFAULT_FROM_EMAIL,
+            "trustee_name": actor.display_name,
+            "group_name": group.name,
+            "expires_at": invitation.expires_at,
+            "url": url,
+        },
+    )
+    message = EmailMessage(f"You are invited to lead {group.name}", body, to=[email], reply_to=reply_to)
+    try:
+        message.send()
+    except OSError as exc:  # SMTP down or refused
+        return invitation, url, f"{type(exc).__name__}: {exc}"
+    return invitation, url, None
 
 
 def check_invitation(token: str, *, group_slug: str | None = None) -> Invitation:

@@ -434,6 +434,13 @@ def admin_entries() -> list[Entry]:
             kwargs=lambda site: {"object_id": _first_contact_details().pk},
         )
     )
+    entries.append(
+        Entry(
+            "admin:groups_supportgroup_invite_leader",
+            T,
+            kwargs=lambda site: {"object_id": site.cast.group.pk},
+        )
+    )
     return entries
 
 

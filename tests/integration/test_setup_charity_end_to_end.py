@@ -1,5 +1,6 @@
 """A new charity's first run, end to end on PostgreSQL and Redis: setup_charity, the trustee's first sign-in
-with a TOTP code, a group made in the admin, and the first leader accepting the emailed invitation.
+with a TOTP code, a group made in the admin with an invitation to lead it, and the first leader accepting
+the emailed invitations.
 
 Codes are computed with allauth's own TOTP functions from the secret the activation page put in the session,
 as an authenticator app would from the QR code.
@@ -104,7 +105,12 @@ def test_a_new_charity_from_setup_to_its_first_leader(db, settings, monkeypatch)
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert SupportGroup.objects.get(slug="morning-circle").current_guidelines() is not None
+    morning = SupportGroup.objects.get(slug="morning-circle")
+    assert morning.current_guidelines() is not None
+    # ...and invites a leader for it from its admin page.
+    invite = reverse("admin:groups_supportgroup_invite_leader", args=[morning.pk])
+    assert trustee.post(invite, {"email": "lee@calmwaters.example"}).status_code == 200
+    morning_link = re.search(r"http://testserver(/groups/invite/\S+/)", mail.outbox[-1].body).group(1)
 
     # The leader follows the emailed link, signs up, verifies their email, accepts and leads the group.
     leader = Client()
@@ -132,3 +138,6 @@ def test_a_new_charity_from_setup_to_its_first_leader(db, settings, monkeypatch)
     assert leader.get(members_page).status_code == 200
     # The link is spent.
     assert leader.get(invitation_link).status_code in {404, 410}
+    # The invitation the trustee made in the admin works the same way.
+    assert leader.post(morning_link, {"group": "morning-circle"}).status_code == 302
+    assert Membership.objects.get(group=morning, user__email="lee@calmwaters.example").is_leader

@@ -17,17 +17,15 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 
 from charity.models import Charity
 from groups import services as group_services
-from groups.models import Membership, SupportGroup
+from groups.models import SupportGroup
 from members.models import User
 from members.roles import TRUSTEES_GROUP, sync_trustees_group
 from safeguarding.audit import record
@@ -74,13 +72,7 @@ class Command(BaseCommand):
         password = self.password(values, interactive=interactive)
         with transaction.atomic():
             charity, trustee = self.create_charity_and_trustee(values, password)
-            group = invitation = token = None
-            if values.get("group_name"):
-                group = self.create_group(values, trustee)
-                if values.get("leader_email"):
-                    invitation, token = group_services.create_invitation(
-                        group, actor=trustee, role=Membership.Role.LEADER, note="First leader (setup_charity)"
-                    )
+            group = self.create_group(values, trustee) if values.get("group_name") else None
         self.stdout.write(self.style.SUCCESS(f"Set up {charity.name}."))
         self.stdout.write(
             f"The trustee {trustee.email} signs in at {settings.SITE_URL}{reverse('account_login')} and is asked "
@@ -88,8 +80,8 @@ class Command(BaseCommand):
         )
         if group is not None:
             self.stdout.write(f"The group {group.name} is at {settings.SITE_URL}{group.get_absolute_url()}.")
-        if invitation is not None:
-            self.send_invitation(charity, trustee, invitation, token, values["leader_email"])
+            if leader := values.get("leader_email"):
+                self.invite(group, trustee, leader)
 
     # --- input ---
 
@@ -193,28 +185,12 @@ class Command(BaseCommand):
         record("groups.group.created", actor=trustee, subject=group, data={"by": "setup_charity"})
         return group
 
-    def send_invitation(self, charity: Charity, trustee: User, invitation, token: str, to: str) -> None:
-        url = settings.SITE_URL + reverse("groups:invitation", args=[token])
-        body = render_to_string(
-            "charity/email/leader_invitation.txt",
-            {
-                "charity_name": charity.name,
-                "contact_email": charity.contact_email,
-                "trustee_name": trustee.display_name,
-                "group_name": invitation.group.name,
-                "expires_at": invitation.expires_at,
-                "url": url,
-            },
-        )
-        message = EmailMessage(
-            f"You are invited to lead {invitation.group.name}", body, to=[to], reply_to=[charity.contact_email]
-        )
-        try:
-            message.send()
-        except OSError as exc:  # SMTP down or refused: the invitation stands; hand the link over another way
+    def invite(self, group: SupportGroup, trustee: User, to: str) -> None:
+        _, url, failure = group_services.invite_leader(group, actor=trustee, email=to)
+        if failure:  # the invitation stands; hand the link over another way
             self.stderr.write(
-                f"The invitation email to {to} could not be sent ({type(exc).__name__}: {exc}). Check the EMAIL_* "
-                f"settings with `manage.py sendtestemail`, and meanwhile give them this link yourself: {url}"
+                f"The invitation email to {to} could not be sent ({failure}). Check the EMAIL_* settings with "
+                f"`manage.py sendtestemail`, and meanwhile give them this link yourself: {url}"
             )
             return
-        self.stdout.write(f"Invited {to} to lead {invitation.group.name}: the email is sent. The link, once: {url}")
+        self.stdout.write(f"Invited {to} to lead {group.name}: the email is sent. The link, once: {url}")
