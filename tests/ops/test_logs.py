@@ -98,3 +98,9 @@ def test_an_unknown_log_format_is_refused():
     result = run_manage("check", env={**PRODUCTION, "LOG_FORMAT": "xml"})
     assert result.returncode != 0
     assert "LOG_FORMAT must be plain or json" in result.stderr
+
+
+def test_the_celery_worker_logs_through_our_logging_not_its_own_format():
+    from peersupport.celery import app
+
+    assert app.conf.worker_hijack_root_logger is False
