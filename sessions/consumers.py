@@ -131,7 +131,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             check_frame(text_data)
             try:
                 data = json.loads(text_data)
-            except ValueError:
+            except (ValueError, RecursionError):
+                # RecursionError: a deeply nested frame ("[" * 5000) under the size limit is as unreadable
+                # to us as broken JSON, not a fault of ours.
                 raise ProtocolError("invalid_json", "That message could not be read.") from None
             command = parse(data, is_leader=self.is_leader)
             if command.type == "ping":
