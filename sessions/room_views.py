@@ -93,6 +93,7 @@ def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
         "principles": guidelines.principles.splitlines() if guidelines else [],
         "leaders": _leader_names(session),
         "state": room.welcome(session, request.user),
+        "chat_handle": room.chat_handle(session.pk, request.user.pk),
         "check_in_choices": CHECK_IN_CHOICES,
     }
     return render(request, "sessions/room.html", context)
