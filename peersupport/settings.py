@@ -245,6 +245,8 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Peer Support"
+# Two-step secrets encrypted at rest with FIELD_ENCRYPTION_KEYS (members/mfa.py).
+MFA_ADAPTER = "members.mfa.MFAAdapter"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
