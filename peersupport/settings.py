@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's passkey list page loads it
     "channels",
     "allauth",
     "allauth.account",
@@ -243,7 +244,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",  # a rate limit, not a password  # nosec B105
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn) beside TOTP: the phishing-resistant choice for leaders and trustees.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# WebAuthn needs HTTPS, except on this machine's own address while developing and testing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 MFA_TOTP_ISSUER = "Peer Support"
 # Two-step secrets encrypted at rest with FIELD_ENCRYPTION_KEYS (members/mfa.py).
 MFA_ADAPTER = "members.mfa.MFAAdapter"
