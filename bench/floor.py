@@ -64,7 +64,7 @@ class RelayConsumer(AsyncWebsocketConsumer):
             await self._relay(f"session.{self.room}.leaders", alert)
             await self.send(text_data=json.dumps({"type": "done", "action": kind}))
         elif kind == "chat":
-            chat = {"type": "chat", "from_id": self.user_id, "text": data.get("text", "")}
+            chat = {"type": "chat", "from_handle": str(self.user_id), "text": data.get("text", "")}
             await self._relay(f"session.{self.room}", chat)
             await self.send(text_data=json.dumps({"type": "done", "action": "chat"}))
 

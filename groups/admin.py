@@ -149,9 +149,22 @@ class SupportGroupAdmin(admin.ModelAdmin):
 
 
 class MembershipAdminForm(forms.ModelForm):
+    actor = None  # the signed-in trustee, set by MembershipAdmin.get_form
+
     class Meta:
         model = Membership
         fields = ["group", "user", "role"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and "role" not in self.changed_data:
+            return data
+        user = self.instance.user if self.instance.pk else data.get("user")
+        if user is not None and (
+            refusal := services.self_appointment_refusal(user.pk, data.get("role"), actor=self.actor)
+        ):
+            raise forms.ValidationError(refusal)
+        return data
 
     def clean_role(self):
         role = self.cleaned_data["role"]
@@ -181,6 +194,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_agreement_state()
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

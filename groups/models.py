@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups import texts
+from safeguarding.fields import EncryptedTextField
 
 # Paths under /groups/ that a group's slug must not take.
 RESERVED_SLUGS = frozenset({"mine", "invite", "new"})
@@ -135,7 +136,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    request_note = models.CharField(max_length=500, blank=True, help_text="The person's note when asking to join.")
+    # May be personal ("I've just come out of hospital"): encrypted at rest.
+    request_note = EncryptedTextField(max_length=500, blank=True, help_text="The person's note when asking to join.")
     requested_at = models.DateTimeField(default=timezone.now)
     decline_message = models.CharField(
         max_length=1000, blank=True, help_text="A leader's optional words to the person when declining a request."

@@ -379,6 +379,17 @@ def leave_group(membership: Membership) -> Membership:
     return membership
 
 
+SELF_APPOINTMENT = "You can't appoint yourself as a leader. Please ask another trustee to do it."
+
+
+def self_appointment_refusal(user_id: int, role: str, *, actor) -> str | None:
+    """Nobody makes themselves a leader: a leader reads the group's meetings and rooms, so it takes a second
+    person (another trustee, or a leader of the group)."""
+    if role == Role.LEADER and actor is not None and user_id == actor.pk:
+        return SELF_APPOINTMENT
+    return None
+
+
 def role_change_refusal(membership: Membership, role: str, *, leader_count: int | None = None) -> str | None:
     """Why membership cannot take this role now (a kind message), or None. Shared by the services and the admin."""
     if role == Role.LEADER:
@@ -412,7 +423,9 @@ def appoint_leader(membership: Membership, *, actor) -> Membership:
     with transaction.atomic():
         membership = _locked(membership)
         _ensure_can_manage(membership.group, actor)
-        if refusal := role_change_refusal(membership, Role.LEADER):
+        if refusal := self_appointment_refusal(membership.user_id, Role.LEADER, actor=actor) or role_change_refusal(
+            membership, Role.LEADER
+        ):
             raise GroupActionRefused(refusal)
         _change_role(membership, actor=actor, role=Role.LEADER)
         tasks.email_new_leader.delay_on_commit(membership.pk)
@@ -436,6 +449,8 @@ def add_member(group: SupportGroup, *, user, role: str, actor) -> Membership:
     """A trustee adds someone straight to a group (in the admin), e.g. a new group's first leader."""
     with transaction.atomic():
         _ensure_can_manage(group, actor)
+        if refusal := self_appointment_refusal(user.pk, role, actor=actor):
+            raise GroupActionRefused(refusal)
         now = timezone.now()
         membership = Membership.objects.create(
             group=group,

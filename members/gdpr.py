@@ -102,15 +102,7 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
         for a in ContactAccess.objects.filter(member=user).select_related("viewed_by", "group")
     ]
     data["concerns_raised"] = [
-        {
-            "raised_at": _iso(c.created_at),
-            "group": c.group.name,
-            "about": c.about,
-            "category": c.get_category_display(),
-            "risk_level": c.risk_level,
-            "details": c.details,
-            "status": c.get_status_display(),
-        }
+        _concern_raised(c, user)
         for c in Concern.objects.filter(raised_by=user).select_related("group").order_by("created_at")
     ]
     data["removals"] = [
@@ -131,6 +123,23 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
     with transaction.atomic():
         record("members.data.exported", actor=actor or user, subject=user, data={"user_id": user.pk})
     return data
+
+
+def _concern_raised(concern: Concern, user) -> dict:
+    """A concern about oneself in full; about someone else (a member, the group), only that it was raised
+    and when: its words are that person's data, and the raiser may since have stepped down."""
+    about_self = concern.about == Concern.About.SELF and concern.about_user_id in (None, user.pk)
+    if not about_self:
+        return {"raised_at": _iso(concern.created_at), "group": concern.group.name, "about": "someone else"}
+    return {
+        "raised_at": _iso(concern.created_at),
+        "group": concern.group.name,
+        "about": concern.about,
+        "category": concern.get_category_display(),
+        "risk_level": concern.risk_level,
+        "details": concern.details,
+        "status": concern.get_status_display(),
+    }
 
 
 def _email_addresses(user) -> list[dict]:

@@ -30,7 +30,8 @@ class RequireMFAForStaffMiddleware:
             messages.info(
                 request,
                 "Leaders and trustees protect members' information with two-step verification. "
-                "Please set it up to continue.",
+                "Please set it up to continue: an authenticator app here, or a passkey (Account, "
+                "Two-step verification, Security keys), which no fake website can trick out of you.",
             )
             # Back to the page they asked for afterwards, encoded, and only if it is a path on this site.
             back = request.get_full_path()

@@ -31,9 +31,12 @@ def needs_mfa(user) -> bool:
 
 
 def has_mfa(user) -> bool:
+    """Two-step verification set up: an authenticator app (TOTP) or a passkey (WebAuthn)."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
 
 
 # The apps whose permissions trustees hold: safeguarding in full, the rest to view and correct.

@@ -6,4 +6,9 @@ class PeerSupportConfig(AppConfig):
     verbose_name = "Peer Support"
 
     def ready(self) -> None:
-        from peersupport import checks  # noqa: F401  (registers the system checks)
+        from peersupport import (
+            checks,  # noqa: F401  (registers the system checks)
+            log_redaction,
+        )
+
+        log_redaction.install()

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's passkey list page loads it
     "channels",
     "allauth",
     "allauth.account",
@@ -254,8 +255,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",  # a rate limit, not a password  # nosec B105
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn) beside TOTP: the phishing-resistant choice for leaders and trustees.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# WebAuthn needs HTTPS, except on this machine's own address while developing and testing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 MFA_TOTP_ISSUER = "Peer Support"
+# Two-step secrets encrypted at rest with FIELD_ENCRYPTION_KEYS (members/mfa.py).
+MFA_ADAPTER = "members.mfa.MFAAdapter"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -366,6 +372,8 @@ ROOM_MAX_TEXT_LENGTH = 2000
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 ROOM_RATE_LIMIT_EVENTS = envint("ROOM_RATE_LIMIT_EVENTS", "5")
 ROOM_RATE_LIMIT_SECONDS = 1
+# One person's actions in one room, over every socket and the plain-HTTP fallback (sessions/room_limit.py).
+ROOM_RATE_LIMIT_PER_MINUTE = envint("ROOM_RATE_LIMIT_PER_MINUTE", "60")
 RETENTION_CLOSED_CASE_DAYS = envint("RETENTION_CLOSED_CASE_DAYS", str(365 * 6))
 RETENTION_ATTENDANCE_DAYS = envint("RETENTION_ATTENDANCE_DAYS", str(365 * 2))
 # Where a removed member can ask for a review, and who answers safeguarding questions (shown in emails).

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from groups.models import Membership
 from safeguarding.models import Concern, ContactDetails, Removal
+from safeguarding.text import validate_visible
 
 
 def posted(request):
@@ -73,6 +74,7 @@ class RevealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The member will see who looked, when, and this reason, on their account page.",
         error_messages={"required": "Please write why you need to see these details."},
+        validators=[validate_visible],
     )
 
 

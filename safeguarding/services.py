@@ -29,6 +29,7 @@ from safeguarding.permissions import (  # noqa: F401 - part of this module's con
     is_active_leader,
     welfare_groups,
 )
+from safeguarding.text import required_visible_text, visible_text
 
 CONTACT_FIELDS = ("phone", "emergency_contact_name", "emergency_contact_phone", "address", "notes")
 MAX_TEXT = 10_000
@@ -46,12 +47,7 @@ def _close_live_sockets_on_commit(user_id: int) -> None:
 
 
 def _required_text(value: str, *, what: str, field: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: f"Please write {what}."})
-    if len(value) > MAX_TEXT:
-        raise ValidationError({field: f"Please keep this under {MAX_TEXT:,} characters."})
-    return value
+    return required_visible_text(value, what=what, field=field, max_length=MAX_TEXT)
 
 
 # --- contact details ----------------------------------------------------------------------------
@@ -436,7 +432,7 @@ def remove_member(
             session=session,
             one_to_one_held=one_to_one_held,
             one_to_one_at=one_to_one_at if one_to_one_held else None,
-            note=(note or "").strip(),
+            note=visible_text(note),
             decided_by=actor,
             created_at=now,
         )
@@ -524,7 +520,7 @@ def reinstate_member(removal: Removal, *, actor, note: str = "") -> None:
         locked = Removal.objects.select_for_update().select_related("membership").get(pk=removal.pk)
         if locked.lifted_at is not None:
             raise ValidationError("This removal has already ended.")
-        reactivated = _lift(locked, actor=actor, note=(note or "").strip(), now=now)
+        reactivated = _lift(locked, actor=actor, note=visible_text(note), now=now)
         record(
             "safeguarding.removal.reinstated",
             actor=actor,

@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from sessions import live, room
+from sessions import live, room, room_limit
 from sessions.room_protocol import ProtocolError, TokenBucket, check_frame, parse
 
 logger = logging.getLogger(__name__)
@@ -131,13 +131,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
             check_frame(text_data)
             try:
                 data = json.loads(text_data)
-            except ValueError:
+            except (ValueError, RecursionError):
+                # RecursionError: a deeply nested frame ("[" * 5000) under the size limit is as unreadable
+                # to us as broken JSON, not a fault of ours.
                 raise ProtocolError("invalid_json", "That message could not be read.") from None
             command = parse(data, is_leader=self.is_leader)
             if command.type == "ping":
                 outcome = await database_sync_to_async(self._heartbeat)()
             else:
-                outcome = await database_sync_to_async(room.perform)(self.session_id, self.user, command)
+                outcome = await database_sync_to_async(self._perform)(command)
         except ProtocolError as exc:
             await self._send(room.error(exc.code, exc.message))
             return
@@ -157,6 +159,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._send(outcome.reply)
         if command.type == "leave":
             await self._close(CLOSE_LEFT)
+
+    def _perform(self, command) -> "room.Outcome":
+        room_limit.check(self.session_id, self.user)  # one allowance per person, across sockets and HTTP
+        return room.perform(self.session_id, self.user, command)
 
     def _heartbeat(self) -> "room.Outcome":
         seat = room.current_seat(self.session_id, self.user)

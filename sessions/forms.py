@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import URLValidator
 from django.utils import timezone
 
+from safeguarding.text import validate_visible
 from sessions.services import MAX_SERIES_COUNT, SERIES_EVERY
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -127,6 +128,7 @@ class CameraOffForm(forms.Form):
     reason = forms.CharField(
         label="Why you'd like to have your camera off",
         max_length=1000,
+        validators=[validate_visible],
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A few words is enough. Only the group's leaders will read this, and it is stored securely.",
     )

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from groups.models import Membership
 from members.roles import has_mfa
@@ -539,6 +540,12 @@ def matched_word(text: str, words: list[str]) -> str | None:
     return next((w for w in words if " ".join(w.split()) == normalised), normalised)
 
 
+def chat_handle(session_id: int, user_id: int) -> str:
+    """Who sent a chat line, for the room's pages to tell "You" from others: opaque, and different in each
+    session. A user id would go to every member in the room and is a key to the person across the site."""
+    return salted_hmac("sessions.room.chat_handle", f"{session_id}:{user_id}").hexdigest()[:20]
+
+
 @transaction.atomic
 def chat(seat: Seat, *, text: str) -> Outcome:
     """Group chat: relayed live to everyone in the room, never stored. Word-list matches go to the leaders only."""
@@ -563,7 +570,7 @@ def chat(seat: Seat, *, text: str) -> Outcome:
     payload = {
         "type": "chat",
         "from": seat.user.display_name,
-        "from_id": seat.user.pk,
+        "from_handle": chat_handle(session.pk, seat.user.pk),
         "is_leader": seat.is_leader,
         "text": text,  # relayed live only
         "at": timezone.now().isoformat(),

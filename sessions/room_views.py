@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups.models import Membership
 from safeguarding.models import Concern, Removal
-from sessions import live, room
+from sessions import live, room, room_limit
 from sessions.permissions import get_session_for_user
 from sessions.room_models import RoomParticipant
 from sessions.room_protocol import ProtocolError, parse
@@ -93,6 +93,7 @@ def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
         "principles": guidelines.principles.splitlines() if guidelines else [],
         "leaders": _leader_names(session),
         "state": room.welcome(session, request.user),
+        "chat_handle": room.chat_handle(session.pk, request.user.pk),
         "check_in_choices": CHECK_IN_CHOICES,
     }
     return render(request, "sessions/room.html", context)
@@ -135,9 +136,11 @@ def _act(request: HttpRequest, session_id: int, *, leader: bool, back: str) -> H
         command = parse(data, is_leader=membership.is_leader, from_form=True)
         if command.type == "ping":
             raise ProtocolError("unknown_type", "That is not something the room understands.")
+        room_limit.check(session.pk, request.user)  # one allowance per person, across sockets and HTTP
         outcome = room.perform(session.pk, request.user, command)
     except ProtocolError as exc:
-        return _answer(request, back, room.error(exc.code, exc.message), status=400)
+        status = 429 if exc.code == "rate_limited" else 400
+        return _answer(request, back, room.error(exc.code, exc.message), status=status)
     except room.RoomRefused as exc:
         return _answer(request, back, room.error(exc.code, exc.message), status=403)
     if not live.deliver(outcome):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from groups.models import Membership, SupportGroup
 from safeguarding.audit import record
+from safeguarding.text import required_visible_text
 from sessions.models import Attendance, CalendarFeed, CameraOffNotice, GroupSession, JoinToken, hash_token
 
 SERIES_EVERY = {"weekly": timedelta(weeks=1), "fortnightly": timedelta(weeks=2)}
@@ -350,12 +351,13 @@ def give_camera_off_notice(
     """Tell the leaders a member will have their camera off. A new notice replaces the one it overlaps."""
     if not standing and session is None:
         raise ValidationError("Choose a session, or make it a standing choice for the group.")
+    reason = required_visible_text(reason, what="why you'd like to have your camera off", field="reason")
     user, group = membership.user, membership.group
     live = CameraOffNotice.objects.active().filter(user=user, group=group)
     live = live.filter(standing=True) if standing else live.filter(session=session, standing=False)
     live.update(withdrawn_at=timezone.now())
     return CameraOffNotice.objects.create(
-        group=group, user=user, session=None if standing else session, standing=standing, reason=reason.strip()
+        group=group, user=user, session=None if standing else session, standing=standing, reason=reason
     )
 
 

@@ -362,6 +362,9 @@ function onMessage(data) {
     case "error":
       handleAnswer(data);
       break;
+    case "notice":
+      announce(data.message);
+      break;
     case "session_ended":
     case "closed":
       finish(data.message);

@@ -94,7 +94,7 @@ function appendLine(list, line) {
 }
 
 function chatAuthor(data) {
-  if (String(data.from_id) === root.dataset.userId) return "You";
+  if (data.from_handle === root.dataset.chatHandle) return "You";
   return data.is_leader ? `${data.from} (leader)` : data.from;
 }
 

@@ -194,3 +194,14 @@ async def test_channel_layer_down_at_connect_refuses_the_socket_so_the_page_fall
     communicator = await socket_for(cast.member, open_session, expect_connected=False)
     assert await communicator.receive_nothing()
     await communicator.disconnect()
+
+
+async def test_deeply_nested_json_is_answered_with_invalid_json_and_nothing_logged_at_error(
+    member_socket, settings, caplog
+):
+    # Under the frame size limit, but deeper than the JSON decoder's recursion allows.
+    text = "[" * 5000 + "]" * 5000
+    assert len(text.encode()) <= settings.ROOM_MAX_FRAME_BYTES
+    with caplog.at_level("INFO"):
+        await send_and_expect_error(member_socket, text, "invalid_json")
+    assert not [r for r in caplog.records if r.levelno >= 40], "nothing is logged at ERROR"

@@ -134,4 +134,8 @@ def one_of_everything(cast, session_factory):
     rows[("group_sessions.GroupSession", "meeting_link")] = session.pk
     notice = CameraOffNotice.objects.create(group=cast.group, user=cast.member, session=session, reason=value("reason"))
     rows[("group_sessions.CameraOffNotice", "reason")] = notice.pk
+    asking = Membership.objects.get(group=cast.group, user=cast.pending)
+    asking.request_note = value("request_note")
+    asking.save(update_fields=["request_note"])
+    rows[("groups.Membership", "request_note")] = asking.pk
     return rows

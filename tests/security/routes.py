@@ -71,6 +71,12 @@ ROUTES: dict[str, Route] = {
     "mfa_view_recovery_codes": Route(none),
     "mfa_generate_recovery_codes": Route(none, BOTH),
     "mfa_download_recovery_codes": Route(none),
+    "mfa_list_webauthn": Route(none),
+    "mfa_add_webauthn": Route(none, BOTH),
+    "mfa_reauthenticate_webauthn": Route(none, BOTH),
+    # Nobody in the world has a passkey: another person's key id is simply not found.
+    "mfa_edit_webauthn": Route(lambda w, s: {"pk": 999_999}, BOTH),
+    "mfa_remove_webauthn": Route(lambda w, s: {"pk": 999_999}, BOTH),
     # One's own pages.
     "members:profile": Route(none, BOTH),
     "members:my_data": Route(none),

@@ -29,17 +29,20 @@ def every_url() -> list[str]:
     """One concrete path for every named URL, admin included."""
     urls = []
 
-    def walk(patterns, namespace=""):
+    def walk(patterns, namespace="", outer=None):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
+                # An include's own arguments (allauth's passkeys: keys/<int:pk>/ then remove/) count too.
                 yield from walk(
-                    pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                    pattern.url_patterns,
+                    f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace,
+                    {**(outer or {}), **_sample_kwargs(pattern)},
                 )
             elif isinstance(pattern, URLPattern) and pattern.name:
-                yield f"{namespace}{pattern.name}", pattern
+                yield f"{namespace}{pattern.name}", {**(outer or {}), **_sample_kwargs(pattern)}
 
-    for name, pattern in walk(get_resolver().url_patterns):
-        urls.append(reverse(name, kwargs=_sample_kwargs(pattern)))
+    for name, kwargs in walk(get_resolver().url_patterns):
+        urls.append(reverse(name, kwargs=kwargs))
     return sorted(set(urls))
 
 

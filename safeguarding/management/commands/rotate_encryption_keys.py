@@ -48,6 +48,14 @@ class Command(BaseCommand):
                 f"{model._meta.label}.{field.name}: {counts['rotated']} re-encrypted, "
                 f"{counts['already_current']} already on the newest key, {counts['empty']} empty"
             )
+        counts = self.rotate_mfa_secrets(dry_run=dry_run)
+        per_field["mfa.Authenticator.data"] = counts
+        for key, value in counts.items():
+            totals[key] += value
+        self.stdout.write(
+            f"mfa.Authenticator.data: {counts['rotated']} re-encrypted, "
+            f"{counts['already_current']} already on the newest key, {counts['empty']} empty"
+        )
         if not dry_run:
             with transaction.atomic():
                 record(
@@ -62,6 +70,34 @@ class Command(BaseCommand):
                 f"{totals['empty']} empty."
             )
         )
+
+    def rotate_mfa_secrets(self, *, dry_run: bool) -> dict[str, int]:
+        """Two-step secrets live inside allauth's JSON `data` (members/mfa.py): re-encrypt each one in it."""
+        from allauth.mfa.models import Authenticator
+
+        from members.mfa import map_secrets
+
+        counts = {"rotated": 0, "already_current": 0, "empty": 0}
+        for pk in Authenticator.objects.order_by("pk").values_list("pk", flat=True):
+            with transaction.atomic():
+                authenticator = Authenticator.objects.select_for_update().filter(pk=pk).first()
+                if authenticator is None:
+                    continue
+
+                def rotate(token: str, pk=pk) -> str:
+                    if crypto.is_encrypted_with_newest_key(token):
+                        counts["already_current"] += 1
+                        return token
+                    counts["rotated"] += 1
+                    try:
+                        return crypto.rotate(token, where=f"mfa.Authenticator.data (id={pk})")
+                    except crypto.DecryptionError as exc:
+                        raise CommandError(f"{exc} Stopped; fix the key list and run the command again.") from None
+
+                data = map_secrets(authenticator.data, rotate)
+                if data != authenticator.data and not dry_run:
+                    Authenticator.objects.filter(pk=pk).update(data=data)
+        return counts
 
     def rotate_field(self, model, field, *, batch_size: int, dry_run: bool) -> dict[str, int]:
         counts = {"rotated": 0, "already_current": 0, "empty": 0}

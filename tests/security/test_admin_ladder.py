@@ -1,0 +1,153 @@
+"""Every admin view, along the ladder: what a trustee can open is a reviewed list, not an accident.
+
+A new admin view (a new model, a custom URL) fails `test_a_trustee_reaches_exactly_the_reviewed_admin_views`
+until someone decides what a trustee may do with it. The powers that would let a trustee take over an
+account (set a password, change a sign-in email, appoint themselves) are tested in
+tests/members/test_trustee_admin_powers.py.
+"""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from groups.models import Membership
+from members.models import User
+from safeguarding import services as safeguarding
+from safeguarding.models import AuditEvent, ContactAccess, ContactDetails
+from sessions.models import Attendance
+from tests.conftest import enable_mfa
+from tests.security.conftest import login_as
+
+
+def _one_object(model, world):
+    """A record of each registered model, for the views that take an id."""
+    if model is User:
+        return world.cast.member
+    if model is Group:
+        return Group.objects.get(name="Trustees")
+    if model is EmailAddress:
+        return EmailAddress.objects.get(user=world.cast.leader)
+    if model is Authenticator:
+        return Authenticator.objects.filter(user=world.cast.leader).first()
+    if model is Membership:
+        return Membership.objects.get(user=world.cast.member, group=world.cast.group)
+    if model is Attendance:
+        return Attendance.objects.create(session=world.a.open_session, user=world.cast.member)
+    if model is ContactAccess:
+        return (
+            safeguarding.reveal_contact_details(
+                ContactDetails.objects.get(user=world.cast.member), actor=world.cast.trustee, reason="A welfare check."
+            )
+            and ContactAccess.objects.first()
+        )
+    if model is ContactDetails:
+        return ContactDetails.objects.get(user=world.cast.member)
+    if model is AuditEvent:
+        return AuditEvent.objects.first()
+    return {"supportgroup": world.cast.group, "groupsession": world.a.upcoming}.get(model._meta.model_name) or {
+        "concern": world.a.concern,
+        "removal": world.a.removal,
+        "cameraoffnotice": world.a.notice,
+    }[model._meta.model_name]
+
+
+def every_admin_url(world) -> dict[str, str]:
+    """{url name: url} for every view of every registered ModelAdmin, and the site's own pages."""
+    urls = {name: reverse(f"admin:{name}") for name in ("index", "password_change")}
+    for model, model_admin in admin.site._registry.items():
+        obj = _one_object(model, world)
+        assert obj is not None, model
+        urls[f"app_list:{model._meta.app_label}"] = reverse("admin:app_list", args=[model._meta.app_label])
+        for pattern in model_admin.get_urls():
+            if not pattern.name:
+                continue
+            needs_id = "<" in str(pattern.pattern)
+            urls[pattern.name] = reverse(f"admin:{pattern.name}", args=[obj.pk] if needs_id else [])
+    return urls
+
+
+def statuses(client, urls) -> dict[str, int]:
+    return {name: client.get(url).status_code for name, url in sorted(urls.items())}
+
+
+@pytest.fixture
+def admin_urls(world):
+    return every_admin_url(world)
+
+
+@pytest.mark.parametrize("role", ["anonymous", "outsider", "member", "leader", "removed"])
+def test_nobody_below_trustee_opens_any_admin_view(client, world, admin_urls, role):
+    login_as(client, world.cast, role)
+    for name, url in admin_urls.items():
+        response = client.get(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("admin:login")), name
+
+
+OPENS, REFUSED, NO_APP = 200, 403, 404
+
+# Reviewed: what a trustee may open in the admin. Sign-in records (email addresses, second factors,
+# auth groups) are the superuser's; so are other people's passwords and new accounts.
+TRUSTEE_REACHES = {
+    "index": OPENS,
+    "password_change": OPENS,  # their own, with their current password
+    **{f"app_list:{app}": NO_APP for app in ("account", "auth", "mfa")},
+    **{f"app_list:{app}": OPENS for app in ("group_sessions", "groups", "members", "safeguarding")},
+    **{
+        f"{model}_{view}": REFUSED
+        for model in ("account_emailaddress", "auth_group", "mfa_authenticator")
+        for view in ("add", "change", "changelist", "delete", "history")
+    },
+    "auth_user_password_change": REFUSED,
+    "members_user_add": REFUSED,
+    "members_user_change": OPENS,  # name, pronouns, reminders, disabling; not the email or the password
+    "members_user_changelist": OPENS,
+    "members_user_delete": OPENS,
+    "members_user_history": OPENS,
+    **{
+        f"group_sessions_{model}_{view}": OPENS
+        for model in ("attendance", "cameraoffnotice", "groupsession")
+        for view in ("change", "changelist", "delete", "history")
+    },
+    **{f"group_sessions_{model}_add": REFUSED for model in ("attendance", "cameraoffnotice", "groupsession")},
+    **{
+        f"groups_{model}_{view}": OPENS
+        for model in ("membership", "supportgroup")
+        for view in ("add", "change", "changelist", "history")
+    },
+    **{f"groups_{model}_delete": REFUSED for model in ("membership", "supportgroup")},
+    **{
+        f"safeguarding_{model}_{view}": OPENS
+        for model in ("auditevent", "concern", "contactaccess", "contactdetails")
+        for view in ("change", "changelist", "history")
+    },
+    **{
+        f"safeguarding_{model}_{view}": REFUSED
+        for model in ("auditevent", "concern", "contactaccess", "contactdetails")
+        for view in ("add", "delete")
+    },
+    "safeguarding_contactdetails_reveal": OPENS,
+    **{f"safeguarding_removal_{view}": OPENS for view in ("add", "change", "changelist", "history")},
+    "safeguarding_removal_delete": REFUSED,
+}
+
+
+def test_a_trustee_reaches_exactly_the_reviewed_admin_views(client, world, admin_urls):
+    login_as(client, world.cast, "trustee")
+    assert statuses(client, admin_urls) == TRUSTEE_REACHES
+
+
+def test_a_superuser_reaches_the_views_refused_to_trustees(client, world, admin_urls, user_factory):
+    superuser = user_factory(is_staff=True, is_superuser=True)
+    enable_mfa(superuser)
+    client.force_login(superuser)
+    got = statuses(client, admin_urls)
+    refused_to_trustees = {name for name, status in TRUSTEE_REACHES.items() if status == REFUSED}
+    opened = {name for name in refused_to_trustees if got[name] == OPENS}
+    # Records that nobody edits (the audit trail, concerns raised in the app, deletions the models forbid)
+    # stay refused to superusers too; the sign-in powers open.
+    assert {"auth_user_password_change", "members_user_add", "account_emailaddress_change"} <= opened
+    assert got["safeguarding_auditevent_delete"] == REFUSED
