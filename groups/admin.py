@@ -7,6 +7,7 @@ workflows that own it (joining, leaving, safeguarding removals), never by hand h
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import BLANK_CHOICE_DASH
 
 from groups import services
 from groups.models import GuidelinesVersion, Membership, SupportGroup, normalise_newlines
@@ -129,7 +130,7 @@ class RequiredAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attrs=None):
         groups = super().optgroups(name, value, attrs)
         if self.is_required and not any(v for v in value if v):
-            groups.insert(0, (None, [self.create_option(name, "", "", False, 0)], 0))
+            groups.insert(0, (None, [self.create_option(name, "", BLANK_CHOICE_DASH[0][1], False, 0)], 0))
         return groups
 
 
