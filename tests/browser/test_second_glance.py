@@ -115,7 +115,7 @@ ACTIONS = [  # (button, text to type first: (label, words))
     ("I'm stepping out", None),
     ("I'm back", None),
     ("Pass: I'd rather not talk today", None),
-    ("I found that triggering", ("A few words about it", "The story about the hospital.")),
+    ("I found that triggering", ("What was it about?", "The story about the hospital.")),
     ("Send to the leaders", ("Your message", "Could we talk after?")),
 ]
 
@@ -166,7 +166,7 @@ def test_the_rooms_words_say_what_they_do(site, context_for, live_asgi):
     member = room(context_for(site.cast.member).new_page(), live_asgi.url, session)
     # The box is sent with "I found that triggering": both sit in one group that says so.
     group = member.get_by_role("group", name="Something hard to hear?")
-    expect(group.get_by_label("A few words about it")).to_be_visible()
+    expect(group.get_by_label("What was it about?")).to_be_visible()
     expect(group.get_by_role("button", name="I found that triggering")).to_be_visible()
     expect(member.get_by_text("Anything you'd like to add?")).to_have_count(0)
 
