@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import BLANK_CHOICE_DASH
 
 from groups import services
 from groups.models import GuidelinesVersion, Membership, SupportGroup, normalise_newlines
@@ -175,6 +177,20 @@ class MembershipAdminForm(forms.ModelForm):
         return role
 
 
+class RequiredAutocompleteSelect(AutocompleteSelect):
+    """Django's searchable drop-down, with an empty first option when the field is required too.
+
+    Django leaves the <select required> of a new record with no option at all, which HTML does not allow
+    (the W3C Nu checker); the empty option is the placeholder the browser's own check refuses to submit.
+    """
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        if self.is_required and not any(v for v in value if v):
+            groups.insert(0, (None, [self.create_option(name, "", BLANK_CHOICE_DASH[0][1], False, 0)], 0))
+        return groups
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     form = MembershipAdminForm
@@ -183,6 +199,16 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__display_name", "group__name"]
     list_select_related = ["user", "group"]
     autocomplete_fields = ["user", "group"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and type(field.widget) is AutocompleteSelect:
+            widget = field.widget
+            field.widget = RequiredAutocompleteSelect(widget.field, widget.admin_site, attrs=widget.attrs)
+            field.widget.is_required = widget.is_required
+            field.widget.choices = field.choices
+        return field
+
     readonly_fields = [
         "status",
         "agreed",

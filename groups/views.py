@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from groups import services
+from groups import rhythm, services
 from groups.forms import AgreementForm, DeclineForm, GuidelinesForm, InvitationForm, JoinRequestForm
 from groups.models import Membership, SupportGroup
 from groups.permissions import (
@@ -86,7 +86,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     guidelines = group.current_guidelines()
     agreed = membership.has_agreed_to_current(guidelines)
     # Each links to the session's page, which sends anyone who has not agreed yet to the agree page first.
-    sessions = GroupSession.objects.upcoming().filter(group=group).without_link()[:UPCOMING_SESSIONS_SHOWN]
+    sessions = list(GroupSession.objects.upcoming().filter(group=group).without_link()[:UPCOMING_SESSIONS_SHOWN])
     leaders = (
         Membership.objects.active().leaders().filter(group=group).select_related("user").order_by("user__display_name")
     )
@@ -97,6 +97,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "agreed": agreed,
         "sessions": sessions,
         "leader_names": [m.user.name_with_pronouns for m in leaders],
+        # Leaders are told when the planned sessions don't match the rhythm members read (groups/rhythm.py).
+        "rhythm_warning": rhythm.disagreement(group.meeting_rhythm, sessions) if membership.is_leader else None,
     }
     return render(request, "groups/detail.html", context)
 

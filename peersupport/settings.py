@@ -124,6 +124,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "peersupport.context_processors.navigation",
             ],
+            # One way to write time on every page and email ("7.30 pm", "Tuesday 2 December").
+            "builtins": ["peersupport.templatetags.when"],
         },
     },
 ]

@@ -19,7 +19,8 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from members.roles import is_trustee
-from safeguarding import services
+from peersupport import britishtime
+from safeguarding import services, triage
 from safeguarding.forms import RevealForm, posted
 from safeguarding.models import AuditEvent, CaseNote, Concern, ContactAccess, ContactDetails, Removal
 from safeguarding.permissions import trustees
@@ -181,16 +182,19 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
     """Concerns worked as cases. The list never shows what a concern says; opening one is audited."""
 
     form = ConcernAdminForm
+    # For triage (safeguarding/triage.py): the riskiest open case first, overdue ones marked; columns that
+    # fit a laptop beside the filters, and on a phone the case, its risk, its status and its wait.
     list_display = [
-        "__str__",
-        "group",
-        "category",
-        "risk_level",
+        "case",
+        "risk",
         "status",
+        "waiting",
+        "category",
+        "group",
         "assigned_to",
-        "with_trustees",
-        "created_at",
+        "raised",
     ]
+    list_display_links = ["case"]
     list_filter = [WithTrusteesFilter, "status", "risk_level", "category", "group", "created_at"]
     list_select_related = ["group", "assigned_to"]
     date_hierarchy = "created_at"
@@ -230,9 +234,34 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
     ]
     actions = None
 
-    @admin.display(boolean=True, description="with the trustees")
-    def with_trustees(self, concern):
-        return concern.is_with_trustees
+    def get_queryset(self, request):
+        # ModelAdmin.get_queryset, with the triage annotations its ordering needs.
+        queryset = triage.ordered_for_triage(self.model._default_manager.get_queryset())
+        return queryset.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return triage.TRIAGE_ORDERING
+
+    @admin.display(description="case", ordering="id")
+    def case(self, concern):
+        where = "with the trustees" if concern.is_with_trustees else "with the leaders"
+        return format_html('#{}<span class="case-where">{}</span>', concern.pk, where)
+
+    @admin.display(description="risk", ordering="risk_rank")
+    def risk(self, concern):
+        return format_html('<span class="risk risk-{}">{}</span>', concern.risk_level, concern.get_risk_level_display())
+
+    @admin.display(description="waiting", ordering="created_at")
+    def waiting(self, concern):
+        if (late := triage.overdue_by(concern)) is not None:
+            return format_html('<strong class="overdue">Overdue by {}</strong>', triage.how_long(late))
+        if concern.status == Concern.Status.NEW:
+            return f"New, look by {britishtime.stamp(triage.first_look_due(concern))}"
+        return "—"
+
+    @admin.display(description="raised", ordering="created_at")
+    def raised(self, concern):
+        return britishtime.date_long(concern.created_at)
 
     def has_add_permission(self, request):
         return False  # concerns are raised on the site (or in the room), through raise_concern

@@ -183,17 +183,17 @@ def fill_the_room(shooter: Shooter, data: dict) -> list:
 
     alex = enter(people["alex"])
     alex.get_by_role("button", name="Raise my hand").click()
-    expect(alex.locator("#announce")).to_contain_text("Your hand is raised")
+    expect(alex.locator("#sr-status")).to_contain_text("Your hand is raised")
     jo = enter(people["jo"])
     jo.get_by_label("Your message").fill("Could one of you stay on for five minutes after? Nothing urgent.")
     jo.get_by_role("button", name="Send to the leaders").click()
     expect(jo.locator("#announce")).to_contain_text("reached the leaders")
     sam = enter(people["sam"])
     sam.get_by_role("button", name="I'm stepping out").click()
-    expect(sam.locator("#announce")).to_be_visible()
+    expect(sam.locator("#sr-status")).to_contain_text("stepped out")
     priya = enter(people["priya"])
     priya.get_by_role("button", name="Raise my hand").click()
-    expect(priya.locator("#announce")).to_contain_text("Your hand is raised")
+    expect(priya.locator("#sr-status")).to_contain_text("Your hand is raised")
     return alex, contexts
 
 
@@ -314,6 +314,7 @@ def take_leader_and_trustee(shooter: Shooter, data: dict) -> None:
     }
     shooter.pages(people["trustee"], "trustee", trustee_pages)
     shooter.pages(people["trustee"], "trustee-dark", {"admin": "/admin/"}, dark=True)
+    shooter.pages(people["trustee"], "trustee-320", {"concerns": "/admin/safeguarding/concern/"}, width=PHONE)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import {
   getJSON,
   timeFormatter,
   formatTime,
+  machineTime,
   appendLogLine,
   setField,
   renameIds,
@@ -129,7 +130,7 @@ function updateAlert(node, a) {
   setField(node, "name", a.name);
   setField(node, "kind_label", a.kind_label);
   const time = setField(node, "created_at", formatTime(timeFormat, a.created_at));
-  time.dateTime = a.created_at;
+  time.dateTime = machineTime(a.created_at);
   setField(node, "check_in_label", a.check_in_label, { hideWhenEmpty: true });
   setField(node, "matched_word", a.matched_word ? `Held back: it includes “${a.matched_word}” from the group's word list.` : "", {
     hideWhenEmpty: true,

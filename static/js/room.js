@@ -23,14 +23,26 @@ const STATUS_TEXT = {
   reconnecting: "Reconnecting… Your buttons still work while we do.",
 };
 
-// Said to screen readers (a live region that is always there) and shown as a note pinned to the bottom of
-// the window, so it is seen even when the button that caused it is far down a narrow page.
-function announce(text, { isError = false } = {}) {
+// Said once to screen readers (a live region that is always there). Seen once: as a note placed in the page
+// right after `near` (the form that was used, or the part of the room it is about), never floating over a
+// control; with no `near`, what changed on the page is the visible answer (the note that replaces a button,
+// a new line in the replies), so no second note is shown.
+function announce(text, { isError = false, near = null } = {}) {
   if (!text) return;
   srStatus.textContent = text;
-  announcer.hidden = false;
+  announcer.hidden = !near;
+  if (!near) return;
+  near.after(announcer);
   announcer.classList.toggle("is-error", isError);
   announcerText.textContent = text;
+}
+
+// Where a note about each kind of alert belongs ("A leader has seen your raised hand.").
+function nearKind(kind) {
+  const action = { hand: "raise_hand", message: "message", triggered: "triggered", held_chat: "chat" }[kind];
+  const form = action && root.querySelector(`form[data-room-action] input[name=action][value="${action}"]`);
+  if (!form) return null;
+  return kind === "hand" ? root.querySelector(".room-buttons") : form.closest("form");
 }
 document.getElementById("announce-close").addEventListener("click", () => {
   announcer.hidden = true;
@@ -105,7 +117,16 @@ function finish(message) {
   connection.dataset.state = "closed";
   connection.textContent = message;
   for (const button of root.querySelectorAll("form[data-room-action] button")) button.disabled = true;
-  announce(message);
+  // The connection box (a status region) says it, once; it is at the top, so bring it into view.
+  announcer.hidden = true;
+  connection.scrollIntoView({ block: "nearest" });
+}
+
+function noteFor(form) {
+  if (!form || !(form.dataset.show in OPPOSITE)) return form;
+  const now = OPPOSITE[form.dataset.show];
+  if (root.querySelector(`.room-state-note[data-show="${now}"]:not([hidden])`)) return null;
+  return root.querySelector(`form[data-show="${now}"]:not([hidden])`) || form;
 }
 
 function handleAnswer(data, form) {
@@ -119,9 +140,13 @@ function handleAnswer(data, form) {
       window.location.assign(root.dataset.leftUrl);
       return;
     }
-    if (data.action !== "chat") announce(data.message);
+    // A button swapped for its opposite shows the note beside it (hand raised, stepped out, passing): that
+    // is the confirmation. Otherwise the note goes under the form now shown (hand lowered, back) or the form
+    // used (a message, a flag, a held-back chat line). A chat line shows in the chat.
+    if (data.action === "chat") return;
+    announce(data.message, { near: noteFor(form) });
   } else if (data.type === "error") {
-    announce(data.message, { isError: true });
+    announce(data.message, { isError: true, near: form || root.querySelector(".room-buttons") });
     if (form) form.querySelector("textarea, input[type=text]")?.focus();
   }
 }
@@ -131,17 +156,18 @@ function onMessage(data) {
     case "welcome":
     case "state":
       applyState(data);
-      if (data.message) announce(data.message);
+      if (data.message) announce(data.message, { near: root.querySelector(".room-buttons") });
       break;
     case "done":
     case "error":
-      handleAnswer(data, null);
+      handleAnswer(data, pending.get(data.action === "chat_held" ? "chat" : data.action) || null);
       break;
     case "chat":
       appendLine(chatLog, { who: chatAuthor(data), text: data.text, at: data.at });
       break;
     case "chat_state":
       applyState({ chat_enabled: data.enabled });
+      // The chat's own notice ("The leaders have turned the chat off for now.") or its form shows the change.
       announce(data.enabled ? "The leaders have turned the chat on." : "The leaders have turned the chat off for now.");
       break;
     case "reply":
@@ -150,7 +176,7 @@ function onMessage(data) {
       announce(`A private reply from ${data.from}: ${data.text}`);
       break;
     case "seen":
-      announce(data.message);
+      announce(data.message, { near: nearKind(data.kind) });
       break;
     case "concern_recorded":
       repliesEmpty.hidden = true;

@@ -136,13 +136,33 @@ export async function getJSON(url) {
   return { status: response.status, body };
 }
 
+// Times are written as peersupport/britishtime.py's clock() writes them on the server: 7 pm, 7.30 pm,
+// midday, midnight (Intl has no such style, so the hour and minute are taken from it and put into words).
 export function timeFormatter(timeZone) {
-  const options = { hour: "2-digit", minute: "2-digit" };
+  const options = { hour: "numeric", minute: "2-digit", hourCycle: "h23" };
+  let parts;
   try {
-    return new Intl.DateTimeFormat("en-GB", { ...options, timeZone });
+    parts = new Intl.DateTimeFormat("en-GB", { ...options, timeZone });
   } catch (err) {
-    return new Intl.DateTimeFormat("en-GB", options);
+    parts = new Intl.DateTimeFormat("en-GB", options);
   }
+  return { format: (date) => clockWords(parts.formatToParts(date)) };
+}
+
+function clockWords(parts) {
+  const hour = Number(parts.find((part) => part.type === "hour").value) % 24;
+  const minute = Number(parts.find((part) => part.type === "minute").value);
+  if (minute === 0 && (hour === 0 || hour === 12)) return hour === 0 ? "midnight" : "midday";
+  const shown = hour % 12 || 12;
+  const suffix = hour < 12 ? "am" : "pm";
+  return minute === 0 ? `${shown} ${suffix}` : `${shown}.${String(minute).padStart(2, "0")} ${suffix}`;
+}
+
+// For <time datetime>: to the second, in UTC (HTML allows at most three digits of a second; the server
+// sends six).
+export function machineTime(iso) {
+  const date = iso ? new Date(iso) : null;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString().replace(/\.\d{3}Z$/, "Z") : "";
 }
 
 export function formatTime(formatter, iso) {
@@ -159,7 +179,7 @@ export function appendLogLine(list, formatter, { who, text, at, className }) {
   const name = document.createElement("strong");
   name.textContent = who;
   const time = document.createElement("time");
-  time.dateTime = at || "";
+  time.dateTime = machineTime(at);
   time.textContent = formatTime(formatter, at);
   head.append(name, " ", time);
   const body = document.createElement("span");

@@ -1,16 +1,29 @@
 """Fixtures for the accessibility and keyboard tests: one of everything (the `site`), signed-in contexts, axe."""
 
+import shutil
 import time
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.browser.nu import NuChecker, find_vnu_jar
 from tests.browser.site_pages import Site, build_site
+from tests.conftest import free_port, need_service
 
 SERIOUS = {"serious", "critical"}
 # axe's defaults, plus WCAG 2.2's minimum target size (24 by 24 pixels), which axe leaves off by default.
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+
+
+@pytest.fixture(scope="session")
+def nu_checker():
+    """The W3C Nu HTML Checker, started once for the whole run (tests/browser/nu.py)."""
+    jar = find_vnu_jar()
+    need_service(jar is not None and shutil.which("java") is not None, "vnu.jar or java missing (see .ci/run)")
+    checker = NuChecker(jar, free_port())
+    yield checker
+    checker.close()
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""Every page, for every role, in light and dark, on a small phone and a laptop, passes axe in real Chromium.
+"""Every page, for every role, in light and dark, on a small phone and a laptop, passes axe in real Chromium
+and the W3C Nu HTML Checker (the markup as the server sent it; for a page reached through a form, the page
+as the browser holds it). All pages go to one Nu checker started once for the run (tests/browser/nu.py).
 
 The pages come from tests/browser/site_pages.py, which test_a11y_coverage.py keeps complete. Each test opens
 one browser context and walks its role's pages, collecting problems, and fails once at the end with a list:
@@ -21,7 +23,7 @@ PHONE, LAPTOP = 320, 1280
 @pytest.mark.parametrize("width", [PHONE, LAPTOP], ids=["320px", "1280px"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("role", [ANONYMOUS, MEMBER, LEADER, TRUSTEE])
-def test_every_page_passes_axe(role, scheme, width, site, context_for, live_asgi):
+def test_every_page_passes_axe_and_nu(role, scheme, width, site, context_for, live_asgi, nu_checker):
     context = context_for(site.user(role), width=width, scheme=scheme)
     page = context.new_page()
     pages = pages_for(role, site)
@@ -31,8 +33,10 @@ def test_every_page_passes_axe(role, scheme, width, site, context_for, live_asgi
     for entry, path, status in pages:
         if entry.act is not None:
             entry.act(page, site, live_asgi.url)
+            markup = page.content()
         else:
             response = page.goto(f"{live_asgi.url}{path}")
+            markup = response.text()
             if response.status != status:
                 problems.append(f"{path} ({entry}): answered {response.status}, expected {status}")
                 continue
@@ -43,6 +47,7 @@ def test_every_page_passes_axe(role, scheme, width, site, context_for, live_asgi
         if width == PHONE and (wide := page.evaluate("document.documentElement.scrollWidth")) > PHONE:
             problems.append(f"{where}: scrolls sideways at {PHONE}px (the page is {wide}px wide)")
         problems.extend(f"{where}: {problem}" for problem in axe_problems(page))
+        problems.extend(f"{where}: {problem}" for problem in nu_checker.errors(markup))
 
     assert pages, f"no pages listed for {role}"
     assert not problems, f"{len(problems)} problems for {role}, {scheme}, {width}px:\n" + "\n".join(problems)

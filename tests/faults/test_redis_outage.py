@@ -82,9 +82,9 @@ def test_redis_stopped_for_twenty_seconds_mid_session(private_redis, app_server,
 
     # The member's actions still work (over the socket if it is up, else as plain requests) and are kept.
     member.get_by_role("button", name="Raise my hand").click()
-    expect(member.locator("#announce-text")).to_have_text("Your hand is raised. The leaders can see it.")
+    expect(member.locator("#sr-status")).to_have_text("Your hand is raised. The leaders can see it.")
     member.get_by_role("button", name=re.compile("stepping out", re.I)).click()
-    expect(member.locator("#announce-text")).to_contain_text("stepped out", timeout=10_000)
+    expect(member.locator("#sr-status")).to_contain_text("stepped out", timeout=10_000)
     assert RoomAlert.objects.raised_hands().filter(user=cast.member).exists()
 
     assert pages_still_serve(server, cast, open_session) == []

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from groups import services
 from groups.models import Membership
+from peersupport import britishtime
 from tests.groups.conftest import LADDER, LEADER_PAGE, assert_outcome
 
 S = Membership.Status
@@ -56,7 +57,7 @@ def test_members_page_shows_last_attendance(as_person, cast, session_factory):
     membership = Membership.objects.with_last_attendance().get(user=cast.member, group=cast.group)
     assert membership.last_attended_at == attended
     html = as_person("leader").get(members_url(cast)).content.decode()
-    assert attended.strftime("%-d %b %Y") in html
+    assert britishtime.date_long(attended) in html
     assert reverse("sessions:member_history", args=[cast.group.slug, cast.member.pk]) in html
 
 

@@ -74,7 +74,7 @@ def test_hand_raised_while_redis_is_down_still_reaches_the_dashboard(
     expect(leader.locator("#connection")).to_have_text(re.compile("Reconnecting"), timeout=20_000)
 
     member.get_by_role("button", name="Raise my hand").click()
-    expect(member.locator("#announce-text")).to_have_text("Your hand is raised. The leaders can see it.")
+    expect(member.locator("#sr-status")).to_have_text("Your hand is raised. The leaders can see it.")
     assert RoomAlert.objects.raised_hands().filter(user=cast.member).exists()
     expect(leader.locator("#hands")).to_contain_text("Member Mo", timeout=15_000)
     expect(leader.locator("#sr-alert")).to_have_text("Member Mo: Raised hand")

@@ -28,9 +28,12 @@ def test_member_raises_a_hand_and_the_leaders_dashboard_shows_it(live_asgi, brow
     member = room(signed_in_page(browser_context, live_asgi, cast.member), live_asgi, open_session)
 
     member.get_by_role("button", name="Raise my hand").click()
-    expect(member.locator("#announce-text")).to_have_text("Your hand is raised. The leaders can see it.")
+    expect(member.locator("#sr-status")).to_have_text("Your hand is raised. The leaders can see it.")
     expect(member.get_by_role("status").filter(has_text="Your hand is raised")).to_have_count(1)  # screen readers
     expect(member.get_by_role("button", name="Lower my hand")).to_be_visible()
+    # Seen once: the note that took the button's place, not a second floating copy.
+    expect(member.locator(".room-state-note[data-show=hand-up]")).to_be_visible()
+    expect(member.locator("#announce")).to_be_hidden()
 
     hands = leader.locator("#hands")
     expect(hands.locator("li")).to_have_count(1)
@@ -126,7 +129,7 @@ def test_room_reconnects_after_the_server_restarts(restartable_asgi, browser_con
     expect(member.locator("#connection")).to_have_text(re.compile("Updates are live"), timeout=20_000)
 
     member.get_by_role("button", name="Raise my hand").click()
-    expect(member.locator("#announce-text")).to_have_text("Your hand is raised. The leaders can see it.")
+    expect(member.locator("#sr-status")).to_have_text("Your hand is raised. The leaders can see it.")
     assert RoomAlert.objects.raised_hands().filter(user=cast.member).exists()
 
 

@@ -58,7 +58,7 @@ def test_time_is_shown_in_the_members_time_zone(client_as, cast, session_factory
     cast.member.time_zone = "America/New_York"
     cast.member.save(update_fields=["time_zone"])
 
-    assert "2:00 p.m." in page_text(client_as("member").get(detail_url(session)))
+    assert "2 pm" in page_text(client_as("member").get(detail_url(session)))
 
 
 def test_members_do_not_see_the_leaders_panel(client_as, upcoming):
