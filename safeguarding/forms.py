@@ -100,7 +100,10 @@ class ConcernForm(forms.Form):
         label="What is worrying you?",
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="Only the group's leaders (and, if needed, the charity's safeguarding leads) will read this.",
+        help_text=(
+            "Only the group's leaders (and, if needed, the charity's safeguarding leads) will read this; "
+            "only the safeguarding leads if you choose that below or it is about a leader."
+        ),
         error_messages={"required": "Please write what is worrying you."},
     )
 
@@ -124,6 +127,27 @@ class ConcernForm(forms.Form):
                 required=False,
             )
             self.order_fields(["about", "about_user", "category", "risk_level", "details", "to_trustees"])
+        else:
+            # The leaders' names are on the group page already; a member may say which one it is about.
+            leaders = Membership.objects.active().leaders().filter(group=group)
+            self.fields["about_leader"] = forms.ModelChoiceField(
+                label="If it is about a leader: who? (optional)",
+                queryset=leaders.select_related("user").order_by("user__display_name"),
+                required=False,
+                empty_label="Choose a leader",
+                help_text="A concern about a leader goes only to the charity's safeguarding leads.",
+            )
+            self.fields["about_leader"].label_from_instance = lambda m: m.user.display_name
+            self.fields["to_trustees"] = forms.BooleanField(
+                label=(
+                    "Send this only to the charity's safeguarding leads: the group's leaders will not see it "
+                    "or be told about it"
+                ),
+                required=False,
+            )
+            self.order_fields(
+                ["about", "about_name", "about_leader", "category", "risk_level", "details", "to_trustees"]
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -135,11 +159,16 @@ class ConcernForm(forms.Form):
         data = self.cleaned_data
         details = data["details"].strip()
         about_user = None
-        if data["about"] == Concern.About.MEMBER:
-            if self.is_leader:
+        if data["about"] in (Concern.About.MEMBER, Concern.About.LEADER):
+            if self.is_leader and data.get("about_user"):
                 about_user = data["about_user"].user
+            elif not self.is_leader and data.get("about_leader"):
+                about_user = data["about_leader"].user
             elif data.get("about_name", "").strip():
                 details = f"About: {data['about_name'].strip()}\n\n{details}"
+        if data.get("about_leader") and data["about"] != Concern.About.LEADER:
+            data["about"] = Concern.About.LEADER  # naming a leader makes it a concern about a leader
+            about_user = data["about_leader"].user
         return {
             "category": data["category"],
             "risk_level": data["risk_level"],

@@ -162,6 +162,7 @@ class Concern(models.Model):
         RISK_TO_ADULT = "risk_to_adult", "Risk to another adult"
         RISK_TO_CHILD = "risk_to_child", "Risk to a child"
         COMPLAINT = "complaint", "Complaint about a member"
+        LEADER_CONDUCT = "leader_conduct", "Complaint about a leader"
         OFFENSIVE_LANGUAGE = "offensive_language", "Offensive language"
         COPING_METHODS = "coping_methods", "Unproven or illegal coping methods"
         OTHER = "other", "Something else"
@@ -175,6 +176,7 @@ class Concern(models.Model):
     class About(models.TextChoices):
         SELF = "self", "Myself"
         MEMBER = "member", "Another member"
+        LEADER = "leader", "A leader of the group"
         GROUP = "group", "The group"
 
     class Source(models.TextChoices):
@@ -207,7 +209,9 @@ class Concern(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices)
     details = EncryptedTextField()
-    to_trustees = models.BooleanField(default=False, help_text="Raised by a leader directly with the trustees.")
+    # True: the group's leaders never see it, nor are told of it (raised straight with the trustees, or about
+    # a leader). safeguarding.services.raise_concern decides; see routed_to_trustees().
+    to_trustees = models.BooleanField(default=False, help_text="Raised directly with the trustees.")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MEMBER)
     session = models.ForeignKey(
         "group_sessions.GroupSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

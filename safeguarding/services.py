@@ -166,7 +166,11 @@ def raise_concern(
     source: str = Concern.Source.MEMBER,
     session=None,
 ) -> Concern:
-    """Record a concern with the group's leaders, or (a leader) with the trustees, and tell them it exists."""
+    """Record a concern with the group's leaders, or with the trustees, and tell them it exists.
+
+    A concern goes to the trustees only (never shown or emailed to the group's leaders) when the raiser asks
+    for that, or when it is about a leader of the group.
+    """
     errors = {}
     if category not in Concern.Category.values:
         errors["category"] = "Please choose what the concern is about."
@@ -178,10 +182,12 @@ def raise_concern(
         details = _required_text(details, what="what is worrying you", field="details")
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if about != Concern.About.MEMBER:
+    if about not in (Concern.About.MEMBER, Concern.About.LEADER):
         about_user = None
     elif about_user is not None and not Membership.objects.filter(group=group, user=about_user).exists():
         errors["about_user"] = "Please choose a member of this group."
+    elif about == Concern.About.LEADER and about_user is not None and not is_active_leader(about_user, group.pk):
+        errors["about_user"] = "Please choose one of the group's leaders."
     if session is not None and session.group_id != group.pk:
         errors["session"] = "That session belongs to another group."
     if errors:
@@ -191,10 +197,16 @@ def raise_concern(
     leads = membership is not None and membership.role == Membership.Role.LEADER
     if membership is None and not is_trustee(raised_by):
         raise PermissionDenied("You can raise a concern with the leaders of groups you belong to.")
-    if (to_trustees or source == Concern.Source.SESSION) and not (leads or is_trustee(raised_by)):
-        raise PermissionDenied("Only the group's leaders can raise a concern directly with the trustees.")
+    if source == Concern.Source.SESSION and not (leads or is_trustee(raised_by)):
+        raise PermissionDenied("Only the group's leaders record concerns during a session.")
     if source == Concern.Source.MEMBER and leads:
         source = Concern.Source.LEADER
+    # Anyone may go straight to the trustees; a concern about a leader always does, so that the leader it
+    # is about (and their co-leaders, who may be close to them) never read it nor are told of it.
+    about_a_leader = about == Concern.About.LEADER or category == Concern.Category.LEADER_CONDUCT
+    if about_user is not None and is_active_leader(about_user, group.pk):
+        about_a_leader = True
+    to_trustees = bool(to_trustees or about_a_leader)
 
     with transaction.atomic():
         concern = Concern.objects.create(
