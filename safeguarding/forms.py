@@ -96,6 +96,12 @@ class ConcernForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Please choose how urgent it feels."},
     )
+    happened_at = forms.DateTimeField(
+        label="When did it happen? (optional)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="If it was not just now. Leave it empty if you are not sure.",
+    )
     details = forms.CharField(
         label="What is worrying you?",
         max_length=10_000,
@@ -126,7 +132,9 @@ class ConcernForm(forms.Form):
                 label="Raise this directly with the charity's safeguarding leads (not with the other leaders)",
                 required=False,
             )
-            self.order_fields(["about", "about_user", "category", "risk_level", "details", "to_trustees"])
+            self.order_fields(
+                ["about", "about_user", "category", "risk_level", "happened_at", "details", "to_trustees"]
+            )
         else:
             # The leaders' names are on the group page already; a member may say which one it is about.
             leaders = Membership.objects.active().leaders().filter(group=group)
@@ -146,7 +154,16 @@ class ConcernForm(forms.Form):
                 required=False,
             )
             self.order_fields(
-                ["about", "about_name", "about_leader", "category", "risk_level", "details", "to_trustees"]
+                [
+                    "about",
+                    "about_name",
+                    "about_leader",
+                    "category",
+                    "risk_level",
+                    "happened_at",
+                    "details",
+                    "to_trustees",
+                ]
             )
 
     def clean(self):
@@ -176,11 +193,18 @@ class ConcernForm(forms.Form):
             "about": data["about"],
             "about_user": about_user,
             "to_trustees": bool(data.get("to_trustees")),
+            "happened_at": data.get("happened_at"),
         }
 
 
 class ConcernStatusForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=Concern.Status.choices)
+    reason = forms.CharField(
+        label="Why it can be closed (needed to close it)",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class RemovalForm(forms.Form):

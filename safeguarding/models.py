@@ -226,9 +226,12 @@ class Concern(models.Model):
         help_text="The safeguarding lead working this case.",
     )
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="When a leader passed it to the trustees.")
-    created_at = models.DateTimeField(default=timezone.now)
+    # "Happened" (as the raiser remembers it) is kept apart from "recorded" (created_at): a chronology needs both.
+    happened_at = models.DateTimeField("when it happened", null=True, blank=True)
+    created_at = models.DateTimeField("recorded", default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = EncryptedTextField("why the case was closed", blank=True)
     # Claimed by the email tasks with a conditional update, so each email goes out once.
     leaders_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     trustees_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -269,8 +272,13 @@ class CaseNote(models.Model):
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A snapshot of the author's role when they wrote it (a chronology names role as well as person).
+    author_role = models.CharField(max_length=60, blank=True, editable=False)
     text = EncryptedTextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    happened_at = models.DateTimeField(
+        "when it happened", null=True, blank=True, help_text="If different from when it is recorded (now)."
+    )
+    created_at = models.DateTimeField("recorded", default=timezone.now)
 
     objects = CaseNoteQuerySet.as_manager()
 
@@ -373,3 +381,7 @@ class Removal(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
         return [labels.get(code, code) for code in self.reasons]
+
+
+# The casework a regulator follows (referrals, sign-offs, flags, serious incidents) lives in its own module.
+from safeguarding.casework import CaseFlag, Referral, SeriousIncident, SignOff  # noqa: E402, F401

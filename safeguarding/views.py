@@ -148,7 +148,9 @@ def concern_set_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Please choose a status.")
         return redirect("safeguarding:concern_detail", concern.pk)
     try:
-        services.change_concern_status(concern, actor=request.user, status=form.cleaned_data["status"])
+        services.change_concern_status(
+            concern, actor=request.user, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

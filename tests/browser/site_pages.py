@@ -424,6 +424,15 @@ def admin_entries() -> list[Entry]:
             entries.append(Entry(name, T, kwargs=kwargs, admin_view=(view, opts.label)))
     entries.append(
         Entry(
+            "admin:safeguarding_concern_chronology",
+            T,
+            kwargs=lambda site: {"object_id": site.concern.pk},
+            kind=DATA,
+            why="the case's chronology as a PDF",
+        )
+    )
+    entries.append(
+        Entry(
             "admin:safeguarding_contactdetails_reveal",
             T,
             kwargs=lambda site: {"object_id": _first_contact_details().pk},

@@ -118,6 +118,7 @@ def one_of_everything(cast, session_factory):
     rows[("safeguarding.Concern", "details")] = concern.pk
     note = services.add_case_note(concern, actor=cast.trustee, text=value("text"))
     rows[("safeguarding.CaseNote", "text")] = note.pk
+    rows |= _casework_rows(concern, cast.trustee, value)
     membership = Membership.objects.get(group=cast.group, user=cast.member)
     removal = services.remove_member(
         membership,
@@ -134,4 +135,35 @@ def one_of_everything(cast, session_factory):
     rows[("group_sessions.GroupSession", "meeting_link")] = session.pk
     notice = CameraOffNotice.objects.create(group=cast.group, user=cast.member, session=session, reason=value("reason"))
     rows[("group_sessions.CameraOffNotice", "reason")] = notice.pk
+    return rows
+
+
+def _casework_rows(concern, trustee, value) -> dict:
+    """A referral, a removed flag, a serious incident and a closing reason, each field holding SECRET."""
+    from datetime import date
+
+    from safeguarding import case_services
+    from safeguarding.case_services import INCIDENT_FIELDS
+    from safeguarding.casework import SeriousIncident
+    from safeguarding.fields import EncryptedTextField
+
+    rows = {}
+    referral = case_services.add_referral(
+        concern, actor=trustee, agency="police", referred_on=date.today(), outcome=value("outcome")
+    )
+    rows[("safeguarding.Referral", "outcome")] = referral.pk
+    flag = case_services.flag_case(concern, actor=trustee, kind="watch")
+    case_services.unflag_case(flag, actor=trustee, reason=value("removal_reason"))
+    rows[("safeguarding.CaseFlag", "removal_reason")] = flag.pk
+    texts = [name for name in INCIDENT_FIELDS if isinstance(SeriousIncident._meta.get_field(name), EncryptedTextField)]
+    incident = case_services.save_serious_incident(
+        concern,
+        actor=trustee,
+        decision="report",
+        found_out_at=timezone.now(),
+        **{name: value(name) for name in texts},
+    )
+    rows |= {("safeguarding.SeriousIncident", name): incident.pk for name in texts}
+    services.change_concern_status(concern, actor=trustee, status="closed", reason=value("close_reason"))
+    rows[("safeguarding.Concern", "close_reason")] = concern.pk
     return rows

@@ -124,7 +124,7 @@ def test_status_moves_along_the_workflow_and_each_change_is_audited(cast, concer
     concern = concern_factory()
 
     services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.IN_REVIEW)
-    services.change_concern_status(concern, actor=cast.trustee, status=Concern.Status.CLOSED)
+    services.change_concern_status(concern, actor=cast.trustee, status=Concern.Status.CLOSED, reason="Resolved.")
 
     concern.refresh_from_db()
     assert concern.status == Concern.Status.CLOSED and concern.closed_at is not None
@@ -134,7 +134,7 @@ def test_status_moves_along_the_workflow_and_each_change_is_audited(cast, concer
 
 def test_a_status_outside_the_workflow_is_refused(cast, concern_factory):
     concern = concern_factory()
-    services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.CLOSED)
+    services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.CLOSED, reason="Resolved.")
 
     with pytest.raises(ValidationError):
         services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.ACTION_TAKEN)
