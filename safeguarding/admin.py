@@ -19,9 +19,18 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from members.roles import is_trustee
-from safeguarding import case_admin, services
+from safeguarding import case_admin, datarights_admin, services
 from safeguarding.forms import RevealForm, posted
-from safeguarding.models import AuditEvent, CaseNote, Concern, ContactAccess, ContactDetails, Removal
+from safeguarding.models import (
+    AuditEvent,
+    Breach,
+    CaseNote,
+    Concern,
+    ContactAccess,
+    ContactDetails,
+    DataRightsRequest,
+    Removal,
+)
 from safeguarding.permissions import trustees
 
 
@@ -533,3 +542,16 @@ class ContactAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     fields = ["created_at", "member", "viewed_by", "role", "group", "urgent_welfare", "reason"]
     readonly_fields = fields
     actions = None
+
+
+# --- data-rights requests and breaches (safeguarding/datarights_admin.py) -------------------------------
+
+
+@admin.register(DataRightsRequest)
+class DataRightsRequestAdmin(TrusteeOnlyMixin, datarights_admin.DataRightsRequestAdminBase):
+    pass
+
+
+@admin.register(Breach)
+class BreachAdmin(TrusteeOnlyMixin, datarights_admin.BreachAdminBase):
+    pass

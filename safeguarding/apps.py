@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SafeguardingConfig(AppConfig):
     name = "safeguarding"
     verbose_name = "Safeguarding"
+
+    def ready(self) -> None:
+        from safeguarding import datarights_services
+
+        datarights_services._connect_download_signal()

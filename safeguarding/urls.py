@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import views
+from safeguarding import datarights_views, views
 
 app_name = "safeguarding"
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("groups/<slug:slug>/members/<int:member_id>/welfare-reveal/", views.welfare_reveal, name="welfare_reveal"),
     path("groups/<slug:slug>/members/<int:member_id>/remove/", views.remove_member, name="remove_member"),
     path("removals/<int:pk>/reinstate/", views.reinstate, name="reinstate"),
+    path("data-protection/complaint/", datarights_views.data_complaint, name="data_complaint"),
 ]

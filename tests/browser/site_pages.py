@@ -100,6 +100,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         suspended, actor=cast.leader, kind="temporary", reasons=["other"], until=now + timedelta(days=14)
     )
     invitation, token = group_services.create_invitation(cast.group, actor=cast.leader, note="For Robin")
+    _data_rights_records(cast)
     calendar_token = session_services.new_calendar_feed(cast.member)
 
     newcomer = user_factory("newcomer@example.org", display_name="Newcomer", verified=False)
@@ -119,6 +120,23 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         unverified_email_key=email_key,
         password_reset_key=reset_key,
         calendar_token=calendar_token,
+    )
+
+
+def _data_rights_records(cast) -> None:
+    """A data-rights request, a complaint and a breach, for the trustees' logs in the admin."""
+    from safeguarding import datarights_services
+
+    datarights_services.record_request(
+        actor=cast.trustee, kind="access", received_on=timezone.localdate(), person=cast.member
+    )
+    datarights_services.raise_data_complaint(person=cast.member, details="You kept my old phone number.")
+    datarights_services.save_breach(
+        None,
+        actor=cast.trustee,
+        became_aware_at=timezone.now() - timedelta(hours=5),
+        what_happened="An email went to the wrong member.",
+        decision="undecided",
     )
 
 
@@ -360,6 +378,13 @@ ENTRIES: list[Entry] = [
     ),
     Entry("safeguarding:withdraw_contact_details", M, kind=ACTION),
     Entry("safeguarding:my_concerns", M),
+    Entry("safeguarding:data_complaint", M),
+    Entry(
+        "safeguarding:data_complaint",
+        M,
+        act=sent_empty("safeguarding:data_complaint", no_args, "Send my complaint"),
+        why="with errors",
+    ),
     Entry("safeguarding:concern_start", M),
     Entry("safeguarding:concern_detail", M, kwargs=lambda site: {"pk": site.concern.pk}),
     Entry("safeguarding:concern_detail", L, kwargs=lambda site: {"pk": site.concern.pk}),

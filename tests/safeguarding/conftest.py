@@ -166,4 +166,31 @@ def _casework_rows(concern, trustee, value) -> dict:
     rows |= {("safeguarding.SeriousIncident", name): incident.pk for name in texts}
     services.change_concern_status(concern, actor=trustee, status="closed", reason=value("close_reason"))
     rows[("safeguarding.Concern", "close_reason")] = concern.pk
+    rows |= _data_rights_rows(trustee, value)
     return rows
+
+
+def _data_rights_rows(trustee, value) -> dict:
+    from safeguarding import datarights_services
+
+    request = datarights_services.record_request(
+        actor=trustee, kind="access", received_on=timezone.localdate(), person_name="R", details=value("details")
+    )
+    datarights_services.extend(
+        request, actor=trustee, reason=value("extension_reason"), person_told_on=timezone.localdate()
+    )
+    breach = datarights_services.save_breach(
+        None,
+        actor=trustee,
+        what_happened=value("what_happened"),
+        decision="not_reporting",
+        not_reporting_reason=value("not_reporting_reason"),
+        steps_taken=value("steps_taken"),
+    )
+    return {
+        ("safeguarding.DataRightsRequest", "details"): request.pk,
+        ("safeguarding.DataRightsRequest", "extension_reason"): request.pk,
+        ("safeguarding.Breach", "what_happened"): breach.pk,
+        ("safeguarding.Breach", "not_reporting_reason"): breach.pk,
+        ("safeguarding.Breach", "steps_taken"): breach.pk,
+    }
