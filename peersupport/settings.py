@@ -342,6 +342,10 @@ CELERY_BEAT_SCHEDULE["safeguarding-data-rights-reminders"] = {
     "task": "safeguarding.dispatch_data_rights_reminders",
     "schedule": 60.0 * 60 * 6,  # a week before and on the day; each reminder is claimed, so sent once
 }
+CELERY_BEAT_SCHEDULE["safeguarding-suitability-renewals"] = {
+    "task": "safeguarding.remind_suitability_renewals",
+    "schedule": 60.0 * 60 * 24,  # each entry's reminder is claimed, so sent once
+}
 CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
     "task": "safeguarding.tasks.purge_expired_records",
     "schedule": 60.0 * 60 * 24,

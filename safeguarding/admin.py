@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from members.roles import is_trustee
-from safeguarding import case_admin, datarights_admin, services
+from safeguarding import case_admin, datarights_admin, services, suitability_admin
 from safeguarding.forms import RevealForm, posted
 from safeguarding.models import (
     AuditEvent,
@@ -30,6 +30,7 @@ from safeguarding.models import (
     ContactDetails,
     DataRightsRequest,
     Removal,
+    SuitabilityCheck,
 )
 from safeguarding.permissions import trustees
 
@@ -554,4 +555,9 @@ class DataRightsRequestAdmin(TrusteeOnlyMixin, datarights_admin.DataRightsReques
 
 @admin.register(Breach)
 class BreachAdmin(TrusteeOnlyMixin, datarights_admin.BreachAdminBase):
+    pass
+
+
+@admin.register(SuitabilityCheck)
+class SuitabilityCheckAdmin(TrusteeOnlyMixin, suitability_admin.SuitabilityCheckAdminBase):
     pass

@@ -6,6 +6,7 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding"
 
     def ready(self) -> None:
-        from safeguarding import datarights_services
+        from safeguarding import datarights_services, suitability
 
         datarights_services._connect_download_signal()
+        suitability._connect_appointment_signal()

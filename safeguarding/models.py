@@ -386,3 +386,4 @@ class Removal(models.Model):
 # The casework a regulator follows (referrals, sign-offs, flags, serious incidents) lives in its own module.
 from safeguarding.casework import CaseFlag, Referral, SeriousIncident, SignOff  # noqa: E402, F401
 from safeguarding.datarights import Breach, DataRightsRequest  # noqa: E402, F401
+from safeguarding.suitability import SuitabilityCheck  # noqa: E402, F401

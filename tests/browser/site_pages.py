@@ -131,6 +131,16 @@ def _data_rights_records(cast) -> None:
         actor=cast.trustee, kind="access", received_on=timezone.localdate(), person=cast.member
     )
     datarights_services.raise_data_complaint(person=cast.member, details="You kept my old phone number.")
+    from safeguarding import suitability
+
+    today = timezone.localdate()
+    suitability.record_check(
+        actor=cast.trustee,
+        person=cast.leader,
+        kind="dbs_enhanced",
+        done_on=today - timedelta(days=400),
+        renew_on=today + timedelta(days=20),
+    )
     datarights_services.save_breach(
         None,
         actor=cast.trustee,
@@ -447,6 +457,7 @@ def admin_entries() -> list[Entry]:
             else:
                 kwargs = lambda site, model=model: {"object_id": _first(model).pk}  # noqa: E731
             entries.append(Entry(name, T, kwargs=kwargs, admin_view=(view, opts.label)))
+    entries.append(Entry("admin:safeguarding_suitabilitycheck_override", T))
     entries.append(
         Entry(
             "admin:safeguarding_concern_chronology",

@@ -187,7 +187,13 @@ def _data_rights_rows(trustee, value) -> dict:
         not_reporting_reason=value("not_reporting_reason"),
         steps_taken=value("steps_taken"),
     )
+    from safeguarding import suitability
+
+    check = suitability.record_check(
+        actor=trustee, person=trustee, kind="dbs_basic", done_on=timezone.localdate(), reference=value("reference")
+    )
     return {
+        ("safeguarding.SuitabilityCheck", "reference"): check.pk,
         ("safeguarding.DataRightsRequest", "details"): request.pk,
         ("safeguarding.DataRightsRequest", "extension_reason"): request.pk,
         ("safeguarding.Breach", "what_happened"): breach.pk,
