@@ -3,7 +3,9 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
-RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+# The PostgreSQL client for the restore drill; WeasyPrint (the case chronology PDF) draws with Pango and needs a font.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+        postgresql-client libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 COPY requirements.prod.lock .
 RUN pip install --no-cache-dir -r requirements.prod.lock

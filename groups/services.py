@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.dispatch import Signal
 from django.utils import timezone
 
 from charity.models import current_charity
@@ -418,7 +419,12 @@ def _change_role(membership: Membership, *, actor, role: str) -> None:
     )
 
 
-def appoint_leader(membership: Membership, *, actor) -> Membership:
+# Sent inside the appointment's transaction before a leader is appointed; a receiver may refuse it by raising
+# GroupActionRefused (safeguarding: a lapsed DBS check needs a trustee's override with a reason).
+leader_appointing = Signal()
+
+
+def appoint_leader(membership: Membership, *, actor, override_reason: str = "") -> Membership:
     """A leader (or a trustee) makes an active member a leader; they will be asked to set up two-step sign-in."""
     with transaction.atomic():
         membership = _locked(membership)
@@ -427,6 +433,7 @@ def appoint_leader(membership: Membership, *, actor) -> Membership:
             membership, Role.LEADER
         ):
             raise GroupActionRefused(refusal)
+        leader_appointing.send(sender=Membership, membership=membership, actor=actor, override_reason=override_reason)
         _change_role(membership, actor=actor, role=Role.LEADER)
         tasks.email_new_leader.delay_on_commit(membership.pk)
     return membership
@@ -461,6 +468,8 @@ def add_member(group: SupportGroup, *, user, role: str, actor) -> Membership:
             joined_at=now,
             role_changed_at=now if role == Role.LEADER else None,
         )
+        if role == Role.LEADER:
+            leader_appointing.send(sender=Membership, membership=membership, actor=actor)
         record("groups.membership.added", actor=actor, subject=membership, data={"group": group.pk, "role": role})
         if role == Role.LEADER:
             tasks.email_new_leader.delay_on_commit(membership.pk)

@@ -22,6 +22,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from groups.models import Membership
@@ -41,6 +42,10 @@ def _optional_model(app_label: str, name: str):
         return apps.get_model(app_label, name)
     except LookupError:
         return None
+
+
+# Sent in the export's transaction; safeguarding logs a member's own download as an access request done at once.
+data_exported = Signal()
 
 
 def _iso(value) -> str | None:
@@ -122,6 +127,7 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
     ]
     with transaction.atomic():
         record("members.data.exported", actor=actor or user, subject=user, data={"user_id": user.pk})
+        data_exported.send(sender=None, user=user, actor=actor)
     return data
 
 

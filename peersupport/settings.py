@@ -384,6 +384,14 @@ CELERY_BEAT_SCHEDULE["safeguarding-lift-expired-removals"] = {
     "task": "safeguarding.tasks.lift_expired_removals",
     "schedule": 60.0,  # temporary removals end within a minute of their time
 }
+CELERY_BEAT_SCHEDULE["safeguarding-data-rights-reminders"] = {
+    "task": "safeguarding.dispatch_data_rights_reminders",
+    "schedule": 60.0 * 60 * 6,  # a week before and on the day; each reminder is claimed, so sent once
+}
+CELERY_BEAT_SCHEDULE["safeguarding-suitability-renewals"] = {
+    "task": "safeguarding.remind_suitability_renewals",
+    "schedule": 60.0 * 60 * 24,  # each entry's reminder is claimed, so sent once
+}
 CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
     "task": "safeguarding.tasks.purge_expired_records",
     "schedule": 60.0 * 60 * 24,

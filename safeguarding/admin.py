@@ -21,8 +21,19 @@ from django.views.decorators.cache import never_cache
 from members.roles import is_trustee
 from peersupport import britishtime
 from safeguarding import services, triage
+from safeguarding import case_admin, datarights_admin, services, suitability_admin
 from safeguarding.forms import RevealForm, posted
-from safeguarding.models import AuditEvent, CaseNote, Concern, ContactAccess, ContactDetails, Removal
+from safeguarding.models import (
+    AuditEvent,
+    Breach,
+    CaseNote,
+    Concern,
+    ContactAccess,
+    ContactDetails,
+    DataRightsRequest,
+    Removal,
+    SuitabilityCheck,
+)
 from safeguarding.permissions import trustees
 
 
@@ -121,8 +132,8 @@ class CaseNoteInline(admin.StackedInline):
 
     model = CaseNote
     extra = 1
-    fields = ["created_at", "author", "text"]
-    readonly_fields = ["created_at", "author"]
+    fields = ["created_at", "author", "author_role", "happened_at", "text"]
+    readonly_fields = ["created_at", "author", "author_role"]
     verbose_name = "note"
     verbose_name_plural = "chronology (notes are added, never edited: add a new note to correct one)"
 
@@ -157,9 +168,24 @@ class WithTrusteesFilter(admin.SimpleListFilter):
 
 
 class ConcernAdminForm(forms.ModelForm):
+    closing_reason = forms.CharField(
+        label="Why the case can be closed",
+        required=False,
+        max_length=services.MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to close the case; kept with it.",
+    )
+
     class Meta:
         model = Concern
         fields = ["status", "assigned_to"]
+
+    def clean(self):
+        cleaned = super().clean()
+        closing = cleaned.get("status") == Concern.Status.CLOSED and self.instance.status != Concern.Status.CLOSED
+        if closing and not (cleaned.get("closing_reason") or "").strip():
+            self.add_error("closing_reason", "Please write why the case can be closed.")
+        return cleaned
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -198,7 +224,7 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
     list_filter = [WithTrusteesFilter, "status", "risk_level", "category", "group", "created_at"]
     list_select_related = ["group", "assigned_to"]
     date_hierarchy = "created_at"
-    inlines = [CaseNoteInline]
+    inlines = [CaseNoteInline, *case_admin.CASEWORK_INLINES]
     readonly_fields = [
         "group",
         "raised_by",
@@ -211,9 +237,13 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
         "details",
         "to_trustees",
         "escalated_at",
+        "happened_at",
         "created_at",
         "status_changed_at",
         "closed_at",
+        "close_reason",
+        "chronology",
+        "history",
     ]
     fieldsets = [
         (
@@ -226,11 +256,24 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
                     ("category", "risk_level"),
                     "details",
                     ("to_trustees", "escalated_at"),
-                    "created_at",
+                    ("happened_at", "created_at"),
                 ]
             },
         ),
-        ("The case", {"fields": ["status", "assigned_to", ("status_changed_at", "closed_at")]}),
+        (
+            "The case",
+            {
+                "fields": [
+                    "status",
+                    "closing_reason",
+                    "assigned_to",
+                    ("status_changed_at", "closed_at"),
+                    "close_reason",
+                    "chronology",
+                ]
+            },
+        ),
+        ("Who viewed or changed this case", {"fields": ["history"], "classes": ["collapse"]}),
     ]
     actions = None
 
@@ -262,6 +305,17 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
     @admin.display(description="raised", ordering="created_at")
     def raised(self, concern):
         return britishtime.date_long(concern.created_at)
+    @admin.display(description="chronology")
+    def chronology(self, concern):
+        return case_admin.chronology_link(concern)
+
+    @admin.display(description="history")
+    def history(self, concern):
+        return case_admin.case_history_table(concern)
+
+    @admin.display(boolean=True, description="with the trustees")
+    def with_trustees(self, concern):
+        return concern.is_with_trustees
 
     def has_add_permission(self, request):
         return False  # concerns are raised on the site (or in the room), through raise_concern
@@ -289,15 +343,45 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
         if "assigned_to" in form.changed_data:
             services.assign_case(original, actor=request.user, assignee=form.cleaned_data["assigned_to"])
         if "status" in form.changed_data:
-            services.change_concern_status(original, actor=request.user, status=form.cleaned_data["status"])
+            services.change_concern_status(
+                original,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data.get("closing_reason", ""),
+            )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/chronology.pdf",
+                self.admin_site.admin_view(self.chronology_view),
+                name="safeguarding_concern_chronology",
+            ),
+            *super().get_urls(),
+        ]
+
+    def chronology_view(self, request, object_id):
+        from safeguarding import chronology
+
+        concern = self.get_object(request, unquote(object_id))
+        if concern is None or not self.has_view_permission(request, concern):
+            raise Http404("No such case.")
+        return chronology.pdf_response(concern, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
+        if case_admin.save_casework_formset(request, form.instance, formset):
+            return formset.new_objects
         if formset.model is not CaseNote:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for note_form in formset.forms:
             if note_form.instance.pk is None and note_form.has_changed() and note_form.cleaned_data.get("text"):
-                note = services.add_case_note(form.instance, actor=request.user, text=note_form.cleaned_data["text"])
+                note = services.add_case_note(
+                    form.instance,
+                    actor=request.user,
+                    text=note_form.cleaned_data["text"],
+                    happened_at=note_form.cleaned_data.get("happened_at"),
+                )
                 formset.new_objects.append(note)
         return formset.new_objects
 
@@ -492,3 +576,21 @@ class ContactAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     fields = ["created_at", "member", "viewed_by", "role", "group", "urgent_welfare", "reason"]
     readonly_fields = fields
     actions = None
+
+
+# --- data-rights requests and breaches (safeguarding/datarights_admin.py) -------------------------------
+
+
+@admin.register(DataRightsRequest)
+class DataRightsRequestAdmin(TrusteeOnlyMixin, datarights_admin.DataRightsRequestAdminBase):
+    pass
+
+
+@admin.register(Breach)
+class BreachAdmin(TrusteeOnlyMixin, datarights_admin.BreachAdminBase):
+    pass
+
+
+@admin.register(SuitabilityCheck)
+class SuitabilityCheckAdmin(TrusteeOnlyMixin, suitability_admin.SuitabilityCheckAdminBase):
+    pass

@@ -98,11 +98,20 @@ class ConcernForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Please choose how urgent it feels."},
     )
+    happened_at = forms.DateTimeField(
+        label="When did it happen? (optional)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="If it was not just now. Leave it empty if you are not sure.",
+    )
     details = forms.CharField(
         label="What is worrying you?",
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="Only the group's leaders (and, if needed, the charity's safeguarding leads) will read this.",
+        help_text=(
+            "Only the group's leaders (and, if needed, the charity's safeguarding leads) will read this; "
+            "only the safeguarding leads if you choose that below or it is about a leader."
+        ),
         error_messages={"required": "Please write what is worrying you."},
     )
 
@@ -125,7 +134,39 @@ class ConcernForm(forms.Form):
                 label="Raise this directly with the charity's safeguarding leads (not with the other leaders)",
                 required=False,
             )
-            self.order_fields(["about", "about_user", "category", "risk_level", "details", "to_trustees"])
+            self.order_fields(
+                ["about", "about_user", "category", "risk_level", "happened_at", "details", "to_trustees"]
+            )
+        else:
+            # The leaders' names are on the group page already; a member may say which one it is about.
+            leaders = Membership.objects.active().leaders().filter(group=group)
+            self.fields["about_leader"] = forms.ModelChoiceField(
+                label="If it is about a leader: who? (optional)",
+                queryset=leaders.select_related("user").order_by("user__display_name"),
+                required=False,
+                empty_label="Choose a leader",
+                help_text="A concern about a leader goes only to the charity's safeguarding leads.",
+            )
+            self.fields["about_leader"].label_from_instance = lambda m: m.user.display_name
+            self.fields["to_trustees"] = forms.BooleanField(
+                label=(
+                    "Send this only to the charity's safeguarding leads: the group's leaders will not see it "
+                    "or be told about it"
+                ),
+                required=False,
+            )
+            self.order_fields(
+                [
+                    "about",
+                    "about_name",
+                    "about_leader",
+                    "category",
+                    "risk_level",
+                    "happened_at",
+                    "details",
+                    "to_trustees",
+                ]
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -137,11 +178,16 @@ class ConcernForm(forms.Form):
         data = self.cleaned_data
         details = data["details"].strip()
         about_user = None
-        if data["about"] == Concern.About.MEMBER:
-            if self.is_leader:
+        if data["about"] in (Concern.About.MEMBER, Concern.About.LEADER):
+            if self.is_leader and data.get("about_user"):
                 about_user = data["about_user"].user
+            elif not self.is_leader and data.get("about_leader"):
+                about_user = data["about_leader"].user
             elif data.get("about_name", "").strip():
                 details = f"About: {data['about_name'].strip()}\n\n{details}"
+        if data.get("about_leader") and data["about"] != Concern.About.LEADER:
+            data["about"] = Concern.About.LEADER  # naming a leader makes it a concern about a leader
+            about_user = data["about_leader"].user
         return {
             "category": data["category"],
             "risk_level": data["risk_level"],
@@ -149,11 +195,18 @@ class ConcernForm(forms.Form):
             "about": data["about"],
             "about_user": about_user,
             "to_trustees": bool(data.get("to_trustees")),
+            "happened_at": data.get("happened_at"),
         }
 
 
 class ConcernStatusForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=Concern.Status.choices)
+    reason = forms.CharField(
+        label="Why it can be closed (needed to close it)",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class RemovalForm(forms.Form):

@@ -162,6 +162,7 @@ class Concern(models.Model):
         RISK_TO_ADULT = "risk_to_adult", "Risk to another adult"
         RISK_TO_CHILD = "risk_to_child", "Risk to a child"
         COMPLAINT = "complaint", "Complaint about a member"
+        LEADER_CONDUCT = "leader_conduct", "Complaint about a leader"
         OFFENSIVE_LANGUAGE = "offensive_language", "Offensive language"
         COPING_METHODS = "coping_methods", "Unproven or illegal coping methods"
         OTHER = "other", "Something else"
@@ -175,6 +176,7 @@ class Concern(models.Model):
     class About(models.TextChoices):
         SELF = "self", "Myself"
         MEMBER = "member", "Another member"
+        LEADER = "leader", "A leader of the group"
         GROUP = "group", "The group"
 
     class Source(models.TextChoices):
@@ -207,7 +209,9 @@ class Concern(models.Model):
     category = models.CharField(max_length=20, choices=Category.choices)
     risk_level = models.CharField(max_length=10, choices=RiskLevel.choices)
     details = EncryptedTextField()
-    to_trustees = models.BooleanField(default=False, help_text="Raised by a leader directly with the trustees.")
+    # True: the group's leaders never see it, nor are told of it (raised straight with the trustees, or about
+    # a leader). safeguarding.services.raise_concern decides; see routed_to_trustees().
+    to_trustees = models.BooleanField(default=False, help_text="Raised directly with the trustees.")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MEMBER)
     session = models.ForeignKey(
         "group_sessions.GroupSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -222,9 +226,12 @@ class Concern(models.Model):
         help_text="The safeguarding lead working this case.",
     )
     escalated_at = models.DateTimeField(null=True, blank=True, help_text="When a leader passed it to the trustees.")
-    created_at = models.DateTimeField(default=timezone.now)
+    # "Happened" (as the raiser remembers it) is kept apart from "recorded" (created_at): a chronology needs both.
+    happened_at = models.DateTimeField("when it happened", null=True, blank=True)
+    created_at = models.DateTimeField("recorded", default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = EncryptedTextField("why the case was closed", blank=True)
     # Claimed by the email tasks with a conditional update, so each email goes out once.
     leaders_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     trustees_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -265,8 +272,13 @@ class CaseNote(models.Model):
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A snapshot of the author's role when they wrote it (a chronology names role as well as person).
+    author_role = models.CharField(max_length=60, blank=True, editable=False)
     text = EncryptedTextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    happened_at = models.DateTimeField(
+        "when it happened", null=True, blank=True, help_text="If different from when it is recorded (now)."
+    )
+    created_at = models.DateTimeField("recorded", default=timezone.now)
 
     objects = CaseNoteQuerySet.as_manager()
 
@@ -369,3 +381,9 @@ class Removal(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(self.Reason.choices)
         return [labels.get(code, code) for code in self.reasons]
+
+
+# The casework a regulator follows (referrals, sign-offs, flags, serious incidents) lives in its own module.
+from safeguarding.casework import CaseFlag, Referral, SeriousIncident, SignOff  # noqa: E402, F401
+from safeguarding.datarights import Breach, DataRightsRequest  # noqa: E402, F401
+from safeguarding.suitability import SuitabilityCheck  # noqa: E402, F401

@@ -161,8 +161,13 @@ def raise_concern(
     to_trustees: bool = False,
     source: str = Concern.Source.MEMBER,
     session=None,
+    happened_at: datetime | None = None,
 ) -> Concern:
-    """Record a concern with the group's leaders, or (a leader) with the trustees, and tell them it exists."""
+    """Record a concern with the group's leaders, or with the trustees, and tell them it exists.
+
+    A concern goes to the trustees only (never shown or emailed to the group's leaders) when the raiser asks
+    for that, or when it is about a leader of the group.
+    """
     errors = {}
     if category not in Concern.Category.values:
         errors["category"] = "Please choose what the concern is about."
@@ -174,12 +179,16 @@ def raise_concern(
         details = _required_text(details, what="what is worrying you", field="details")
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if about != Concern.About.MEMBER:
+    if about not in (Concern.About.MEMBER, Concern.About.LEADER):
         about_user = None
     elif about_user is not None and not Membership.objects.filter(group=group, user=about_user).exists():
         errors["about_user"] = "Please choose a member of this group."
+    elif about == Concern.About.LEADER and about_user is not None and not is_active_leader(about_user, group.pk):
+        errors["about_user"] = "Please choose one of the group's leaders."
     if session is not None and session.group_id != group.pk:
         errors["session"] = "That session belongs to another group."
+    if happened_at is not None and happened_at > timezone.now():
+        errors["happened_at"] = "Please give a time that has already passed."
     if errors:
         raise ValidationError(errors)
 
@@ -187,10 +196,16 @@ def raise_concern(
     leads = membership is not None and membership.role == Membership.Role.LEADER
     if membership is None and not is_trustee(raised_by):
         raise PermissionDenied("You can raise a concern with the leaders of groups you belong to.")
-    if (to_trustees or source == Concern.Source.SESSION) and not (leads or is_trustee(raised_by)):
-        raise PermissionDenied("Only the group's leaders can raise a concern directly with the trustees.")
+    if source == Concern.Source.SESSION and not (leads or is_trustee(raised_by)):
+        raise PermissionDenied("Only the group's leaders record concerns during a session.")
     if source == Concern.Source.MEMBER and leads:
         source = Concern.Source.LEADER
+    # Anyone may go straight to the trustees; a concern about a leader always does, so that the leader it
+    # is about (and their co-leaders, who may be close to them) never read it nor are told of it.
+    about_a_leader = about == Concern.About.LEADER or category == Concern.Category.LEADER_CONDUCT
+    if about_user is not None and is_active_leader(about_user, group.pk):
+        about_a_leader = True
+    to_trustees = bool(to_trustees or about_a_leader)
 
     with transaction.atomic():
         concern = Concern.objects.create(
@@ -204,6 +219,7 @@ def raise_concern(
             to_trustees=to_trustees,
             source=source,
             session=session,
+            happened_at=happened_at,
         )
         record(
             "safeguarding.concern.raised",
@@ -239,11 +255,13 @@ def _ensure_can_work(concern: Concern, actor) -> None:
         raise PermissionDenied("Only the group's leaders and the safeguarding leads can work on a concern.")
 
 
-def change_concern_status(concern: Concern, *, actor, status: str) -> Concern:
-    """Move a concern/case along new → in review → action taken → closed (audited)."""
+def change_concern_status(concern: Concern, *, actor, status: str, reason: str = "") -> Concern:
+    """Move a concern/case along new → in review → action taken → closed (audited). Closing needs a reason."""
     _ensure_can_work(concern, actor)
     if status not in Concern.Status.values:
         raise ValidationError({"status": "Please choose a status."})
+    if status == Concern.Status.CLOSED and concern.status != Concern.Status.CLOSED:
+        reason = _required_text(reason, what="why the case can be closed", field="reason")
     with transaction.atomic():
         locked = Concern.objects.select_for_update().get(pk=concern.pk)
         if locked.status == status:
@@ -257,14 +275,17 @@ def change_concern_status(concern: Concern, *, actor, status: str) -> Concern:
         locked.status = status
         locked.status_changed_at = now
         locked.closed_at = now if status == Concern.Status.CLOSED else None
-        locked.save(update_fields=["status", "status_changed_at", "closed_at"])
+        if status == Concern.Status.CLOSED:
+            locked.close_reason = reason
+        locked.save(update_fields=["status", "status_changed_at", "closed_at", "close_reason"])
         record(
             "safeguarding.concern.status_changed",
             actor=actor,
             subject=locked,
-            data={"from": previous, "to": status},
+            data={"from": previous, "to": status, "reason": reason if status == Concern.Status.CLOSED else ""},
         )
     concern.status, concern.status_changed_at, concern.closed_at = status, now, locked.closed_at
+    concern.close_reason = locked.close_reason
     return locked
 
 
@@ -306,14 +327,28 @@ def assign_case(concern: Concern, *, actor, assignee) -> Concern:
     return locked
 
 
-def add_case_note(concern: Concern, *, actor, text: str) -> CaseNote:
-    """Add one entry to a case's chronology (notes are never edited: corrections are new notes)."""
+def add_case_note(concern: Concern, *, actor, text: str, happened_at: datetime | None = None) -> CaseNote:
+    """Add one entry to a case's chronology (notes are never edited: corrections are new notes).
+
+    `happened_at` is when what the note describes happened, kept apart from when it is recorded (now).
+    """
+    from safeguarding.case_services import role_of
+
     if not is_trustee(actor):
         raise PermissionDenied("Only the safeguarding leads add case notes.")
     text = _required_text(text, what="the note", field="text")
+    if happened_at is not None and happened_at > timezone.now():
+        raise ValidationError({"happened_at": "What a note describes can't have happened in the future."})
     with transaction.atomic():
-        note = CaseNote.objects.create(concern=concern, author=actor, text=text)
-        record("safeguarding.case.note_added", actor=actor, subject=concern, data={"note_id": note.pk})
+        note = CaseNote.objects.create(
+            concern=concern, author=actor, author_role=role_of(actor), text=text, happened_at=happened_at
+        )
+        record(
+            "safeguarding.case.note_added",
+            actor=actor,
+            subject=concern,
+            data={"note_id": note.pk, "happened_at": happened_at},
+        )
     return note
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from safeguarding import views
+from safeguarding import datarights_views, figures_views, views
 
 app_name = "safeguarding"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("groups/<slug:slug>/members/<int:member_id>/welfare-reveal/", views.welfare_reveal, name="welfare_reveal"),
     path("groups/<slug:slug>/members/<int:member_id>/remove/", views.remove_member, name="remove_member"),
     path("removals/<int:pk>/reinstate/", views.reinstate, name="reinstate"),
+    path("data-protection/complaint/", datarights_views.data_complaint, name="data_complaint"),
+    path("figures/", figures_views.funder_figures, name="funder_figures"),
+    path("figures/chart.svg", figures_views.funder_figures_chart, name="funder_figures_chart"),
+    path("figures/figures.csv", figures_views.funder_figures_csv, name="funder_figures_csv"),
 ]

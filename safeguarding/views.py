@@ -90,14 +90,14 @@ def raise_concern(request: HttpRequest, slug: str) -> HttpResponse:
     form = ConcernForm(posted(request), group=group, is_leader=is_leader)
     if request.method == "POST" and form.is_valid():
         try:
-            services.raise_concern(raised_by=request.user, group=group, **form.service_kwargs())
+            concern = services.raise_concern(raised_by=request.user, group=group, **form.service_kwargs())
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
             messages.success(
                 request,
                 "Thank you for telling us. Your concern is with the "
-                + ("safeguarding leads" if form.cleaned_data.get("to_trustees") else "group's leaders")
+                + ("charity's safeguarding leads only" if concern.to_trustees else "group's leaders")
                 + ", and someone will look at it soon.",
             )
             return redirect("safeguarding:my_concerns")
@@ -148,7 +148,9 @@ def concern_set_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Please choose a status.")
         return redirect("safeguarding:concern_detail", concern.pk)
     try:
-        services.change_concern_status(concern, actor=request.user, status=form.cleaned_data["status"])
+        services.change_concern_status(
+            concern, actor=request.user, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"]
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -105,6 +105,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         suspended, actor=cast.leader, kind="temporary", reasons=["other"], until=now + timedelta(days=14)
     )
     invitation, token = group_services.create_invitation(cast.group, actor=cast.leader, note="For Robin")
+    _data_rights_records(cast)
     calendar_token = session_services.new_calendar_feed(cast.member)
 
     newcomer = user_factory("newcomer@example.org", display_name="Newcomer", verified=False)
@@ -124,6 +125,33 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         unverified_email_key=email_key,
         password_reset_key=reset_key,
         calendar_token=calendar_token,
+    )
+
+
+def _data_rights_records(cast) -> None:
+    """A data-rights request, a complaint and a breach, for the trustees' logs in the admin."""
+    from safeguarding import datarights_services
+
+    datarights_services.record_request(
+        actor=cast.trustee, kind="access", received_on=timezone.localdate(), person=cast.member
+    )
+    datarights_services.raise_data_complaint(person=cast.member, details="You kept my old phone number.")
+    from safeguarding import suitability
+
+    today = timezone.localdate()
+    suitability.record_check(
+        actor=cast.trustee,
+        person=cast.leader,
+        kind="dbs_enhanced",
+        done_on=today - timedelta(days=400),
+        renew_on=today + timedelta(days=20),
+    )
+    datarights_services.save_breach(
+        None,
+        actor=cast.trustee,
+        became_aware_at=timezone.now() - timedelta(hours=5),
+        what_happened="An email went to the wrong member.",
+        decision="undecided",
     )
 
 
@@ -370,6 +398,17 @@ ENTRIES: list[Entry] = [
     ),
     Entry("safeguarding:withdraw_contact_details", M, kind=ACTION),
     Entry("safeguarding:my_concerns", M),
+    Entry("safeguarding:funder_figures", T),
+    Entry("safeguarding:funder_figures", M, status=403, why="figures are for the trustees"),
+    Entry("safeguarding:funder_figures_chart", T, kind=DATA, why="the figures' chart, an SVG picture"),
+    Entry("safeguarding:funder_figures_csv", T, kind=DATA, why="the figures as CSV"),
+    Entry("safeguarding:data_complaint", M),
+    Entry(
+        "safeguarding:data_complaint",
+        M,
+        act=sent_empty("safeguarding:data_complaint", no_args, "Send my complaint"),
+        why="with errors",
+    ),
     Entry("safeguarding:concern_start", M),
     Entry("safeguarding:concern_detail", M, kwargs=lambda site: {"pk": site.concern.pk}),
     Entry("safeguarding:concern_detail", L, kwargs=lambda site: {"pk": site.concern.pk}),
@@ -438,6 +477,16 @@ def admin_entries() -> list[Entry]:
             else:
                 kwargs = lambda site, model=model: {"object_id": _first(model).pk}  # noqa: E731
             entries.append(Entry(name, T, kwargs=kwargs, admin_view=(view, opts.label)))
+    entries.append(Entry("admin:safeguarding_suitabilitycheck_override", T))
+    entries.append(
+        Entry(
+            "admin:safeguarding_concern_chronology",
+            T,
+            kwargs=lambda site: {"object_id": site.concern.pk},
+            kind=DATA,
+            why="the case's chronology as a PDF",
+        )
+    )
     entries.append(
         Entry(
             "admin:safeguarding_contactdetails_reveal",

@@ -118,6 +118,7 @@ def one_of_everything(cast, session_factory):
     rows[("safeguarding.Concern", "details")] = concern.pk
     note = services.add_case_note(concern, actor=cast.trustee, text=value("text"))
     rows[("safeguarding.CaseNote", "text")] = note.pk
+    rows |= _casework_rows(concern, cast.trustee, value)
     membership = Membership.objects.get(group=cast.group, user=cast.member)
     removal = services.remove_member(
         membership,
@@ -139,3 +140,67 @@ def one_of_everything(cast, session_factory):
     asking.save(update_fields=["request_note"])
     rows[("groups.Membership", "request_note")] = asking.pk
     return rows
+
+
+def _casework_rows(concern, trustee, value) -> dict:
+    """A referral, a removed flag, a serious incident and a closing reason, each field holding SECRET."""
+    from datetime import date
+
+    from safeguarding import case_services
+    from safeguarding.case_services import INCIDENT_FIELDS
+    from safeguarding.casework import SeriousIncident
+    from safeguarding.fields import EncryptedTextField
+
+    rows = {}
+    referral = case_services.add_referral(
+        concern, actor=trustee, agency="police", referred_on=date.today(), outcome=value("outcome")
+    )
+    rows[("safeguarding.Referral", "outcome")] = referral.pk
+    flag = case_services.flag_case(concern, actor=trustee, kind="watch")
+    case_services.unflag_case(flag, actor=trustee, reason=value("removal_reason"))
+    rows[("safeguarding.CaseFlag", "removal_reason")] = flag.pk
+    texts = [name for name in INCIDENT_FIELDS if isinstance(SeriousIncident._meta.get_field(name), EncryptedTextField)]
+    incident = case_services.save_serious_incident(
+        concern,
+        actor=trustee,
+        decision="report",
+        found_out_at=timezone.now(),
+        **{name: value(name) for name in texts},
+    )
+    rows |= {("safeguarding.SeriousIncident", name): incident.pk for name in texts}
+    services.change_concern_status(concern, actor=trustee, status="closed", reason=value("close_reason"))
+    rows[("safeguarding.Concern", "close_reason")] = concern.pk
+    rows |= _data_rights_rows(trustee, value)
+    return rows
+
+
+def _data_rights_rows(trustee, value) -> dict:
+    from safeguarding import datarights_services
+
+    request = datarights_services.record_request(
+        actor=trustee, kind="access", received_on=timezone.localdate(), person_name="R", details=value("details")
+    )
+    datarights_services.extend(
+        request, actor=trustee, reason=value("extension_reason"), person_told_on=timezone.localdate()
+    )
+    breach = datarights_services.save_breach(
+        None,
+        actor=trustee,
+        what_happened=value("what_happened"),
+        decision="not_reporting",
+        not_reporting_reason=value("not_reporting_reason"),
+        steps_taken=value("steps_taken"),
+    )
+    from safeguarding import suitability
+
+    check = suitability.record_check(
+        actor=trustee, person=trustee, kind="dbs_basic", done_on=timezone.localdate(), reference=value("reference")
+    )
+    return {
+        ("safeguarding.SuitabilityCheck", "reference"): check.pk,
+        ("safeguarding.DataRightsRequest", "details"): request.pk,
+        ("safeguarding.DataRightsRequest", "extension_reason"): request.pk,
+        ("safeguarding.Breach", "what_happened"): breach.pk,
+        ("safeguarding.Breach", "not_reporting_reason"): breach.pk,
+        ("safeguarding.Breach", "steps_taken"): breach.pk,
+    }

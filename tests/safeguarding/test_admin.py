@@ -151,6 +151,8 @@ def change_case(client, concern, *, note: str = "", **changes):
     for index, existing_note in enumerate(existing):
         data[f"notes-{index}-id"] = str(existing_note.pk)
         data[f"notes-{index}-concern"] = str(concern.pk)
+    for prefix in ("referrals", "sign_offs", "flags", "serious_incident"):  # the casework inlines, empty here
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     data[f"notes-{len(existing)}-text"] = note
     data[f"notes-{len(existing)}-concern"] = str(concern.pk)
     data.update(changes)
@@ -176,7 +178,7 @@ def test_a_trustee_works_the_case_status_assignment_and_a_new_note_all_audited(c
 
 def test_a_status_outside_the_workflow_is_refused_in_the_admin(cast, auth_client, records):
     concern = records["concern"]
-    services.change_concern_status(concern, actor=cast.trustee, status="closed")
+    services.change_concern_status(concern, actor=cast.trustee, status="closed", reason="All resolved.")
     concern.refresh_from_db()
 
     response = change_case(auth_client(cast.trustee), concern, status="action_taken")

@@ -55,7 +55,7 @@ def test_a_leader_changes_the_status(cast, auth_client, concern):
 
 def test_a_status_the_workflow_does_not_allow_is_refused_kindly(cast, auth_client, concern):
     client = auth_client(cast.leader)
-    client.post(url(concern, "concern_set_status"), {"status": "closed"})
+    client.post(url(concern, "concern_set_status"), {"status": "closed", "reason": "We talked it through."})
 
     response = client.post(url(concern, "concern_set_status"), {"status": "action_taken"}, follow=True)
 
@@ -86,3 +86,13 @@ def test_status_and_escalation_need_a_post(cast, auth_client, concern):
     client = auth_client(cast.leader)
     assert client.get(url(concern, "concern_set_status")).status_code == 405
     assert client.get(url(concern, "concern_escalate")).status_code == 405
+
+
+def test_closing_without_a_reason_is_refused_kindly(cast, auth_client, concern):
+    client = auth_client(cast.leader)
+
+    response = client.post(url(concern, "concern_set_status"), {"status": "closed", "reason": ""}, follow=True)
+
+    assert b"Please write why the case can be closed." in response.content
+    concern.refresh_from_db()
+    assert concern.status == Concern.Status.NEW

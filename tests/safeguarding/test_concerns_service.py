@@ -6,6 +6,7 @@ from django.http import Http404
 
 from safeguarding import services, tasks
 from safeguarding.models import AuditEvent, Concern
+from safeguarding.permissions import concern_role
 from tests.safeguarding.conftest import CONCERN_TEXT
 
 
@@ -64,9 +65,16 @@ def test_emails_go_once_even_if_the_task_runs_twice(
     assert len(mailoutbox) == 2
 
 
-def test_a_member_cannot_raise_directly_with_the_trustees(cast, concern_factory):
+def test_a_member_can_raise_directly_with_the_trustees_and_the_leaders_cannot_read_it(cast, concern_factory):
+    concern = concern_factory(to_trustees=True)
+
+    assert concern.to_trustees
+    assert concern_role(cast.leader, concern) is None and concern_role(cast.trustee, concern) == "trustee"
+
+
+def test_a_member_cannot_record_a_concern_as_if_in_a_session(cast, concern_factory):
     with pytest.raises(PermissionDenied):
-        concern_factory(to_trustees=True)
+        concern_factory(source="session")
 
 
 @pytest.mark.parametrize("who", ["outsider", "pending", "removed", "other_leader"])
@@ -116,7 +124,7 @@ def test_status_moves_along_the_workflow_and_each_change_is_audited(cast, concer
     concern = concern_factory()
 
     services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.IN_REVIEW)
-    services.change_concern_status(concern, actor=cast.trustee, status=Concern.Status.CLOSED)
+    services.change_concern_status(concern, actor=cast.trustee, status=Concern.Status.CLOSED, reason="Resolved.")
 
     concern.refresh_from_db()
     assert concern.status == Concern.Status.CLOSED and concern.closed_at is not None
@@ -126,7 +134,7 @@ def test_status_moves_along_the_workflow_and_each_change_is_audited(cast, concer
 
 def test_a_status_outside_the_workflow_is_refused(cast, concern_factory):
     concern = concern_factory()
-    services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.CLOSED)
+    services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.CLOSED, reason="Resolved.")
 
     with pytest.raises(ValidationError):
         services.change_concern_status(concern, actor=cast.leader, status=Concern.Status.ACTION_TAKEN)

@@ -36,7 +36,9 @@ def test_members_never_see_the_member_list_but_leaders_choose_from_it(cast, auth
     member_page = auth_client(cast.member).get(url(cast)).content.decode()
     leader_page = auth_client(cast.leader).get(url(cast)).content.decode()
 
-    assert "Co Leader" not in member_page and "raise this directly with the charity" not in member_page.lower()
+    # Members may name a leader (the leaders' names are on the group page), never another member.
+    assert cast.suspended.display_name not in member_page and cast.removed.display_name not in member_page
+    assert "Co Leader" in member_page and "raise this directly with the charity" not in member_page.lower()
     assert "Member Mo" in leader_page and "Raise this directly with the charity" in leader_page
 
 

@@ -9,7 +9,7 @@ from safeguarding.models import AuditEvent, CaseNote, Concern
 
 
 def close(concern, actor, *, days_ago: int):
-    services.change_concern_status(concern, actor=actor, status=Concern.Status.CLOSED)
+    services.change_concern_status(concern, actor=actor, status=Concern.Status.CLOSED, reason="Resolved.")
     Concern.objects.filter(pk=concern.pk).update(closed_at=timezone.now() - timedelta(days=days_ago))
 
 

@@ -90,6 +90,10 @@ ROUTES: dict[str, Route] = {
     "safeguarding:withdraw_contact_details": Route(none, POST),
     "safeguarding:my_concerns": Route(none),
     "safeguarding:concern_start": Route(none),
+    "safeguarding:data_complaint": Route(none, BOTH),
+    "safeguarding:funder_figures": Route(none),
+    "safeguarding:funder_figures_chart": Route(none),
+    "safeguarding:funder_figures_csv": Route(none),
     # Capability links: the token itself is the key (tests/groups and tests/sessions cover them).
     "groups:invitation": Route(lambda w, s: {"token": s.invitation_token}, BOTH),
     "sessions:calendar_feed": Route(lambda w, s: {"token": s.feed_token}),

@@ -1,0 +1,94 @@
+"""The trustees' figures page for funders: choose a period and a group; table, chart (SVG) and CSV."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from groups.models import SupportGroup
+from members.roles import is_trustee
+from safeguarding import figures as figure_rules
+
+
+def _require_trustee(request: HttpRequest) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not is_trustee(request.user):
+        raise PermissionDenied("Only the charity's trustees can see these figures.")
+
+
+class PeriodForm(forms.Form):
+    group = forms.ModelChoiceField(
+        label="Group", queryset=SupportGroup.objects.order_by("name"), required=False, empty_label="All groups"
+    )
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "Please choose an end on or after the start.")
+            elif (end - start).days > 3 * 366:
+                self.add_error("end", "Please choose a period of three years or less.")
+        return cleaned
+
+
+def _period(request: HttpRequest):
+    """The chosen period (a year to today by default) and the form showing it, or its errors."""
+    today = timezone.localdate()
+    default = {"start": (today - timedelta(days=364)).replace(day=1), "end": today, "group": None}
+    if not request.GET:
+        return PeriodForm(initial=default), default
+    form = PeriodForm(request.GET)
+    return form, (form.cleaned_data if form.is_valid() else default)
+
+
+@login_required
+def funder_figures(request: HttpRequest) -> HttpResponse:
+    _require_trustee(request)
+    form, period = _period(request)
+    figures = funder_figures_for(period)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "safeguarding/funder_figures.html",
+        {"form": form, "figures": figures, "query": query, "fewer_than": figure_rules.FEWER_THAN},
+    )
+
+
+def funder_figures_for(period: dict):
+    return figure_rules.figures_for(start=period["start"], end=period["end"], group=period.get("group"))
+
+
+@login_required
+def funder_figures_chart(request: HttpRequest) -> HttpResponse:
+    _require_trustee(request)
+    _, period = _period(request)
+    svg = figure_rules.chart_svg(funder_figures_for(period), dark=request.GET.get("scheme") == "dark")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    # An image with no script: pygal's own <style> inside the SVG is all it needs (the site's CSP forbids inline
+    # styles on pages, so this picture carries a stricter policy of its own).
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def funder_figures_csv(request: HttpRequest) -> HttpResponse:
+    _require_trustee(request)
+    _, period = _period(request)
+    figures = funder_figures_for(period)
+    response = HttpResponse(figure_rules.as_csv(figures), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="peer-support-figures-{figures.start:%Y-%m-%d}-to-{figures.end:%Y-%m-%d}.csv"'
+    )
+    return response

@@ -1,0 +1,187 @@
+"""Are our leaders suitable? A register per person of checks (DBS level and date), training and supervision,
+with renewal dates; trustees reminded before anything lapses; appointing a leader whose DBS check has lapsed
+needs a trustee's explicit override with a reason (audited).
+
+The model is imported by safeguarding.models. The appointment rule hooks into groups.services.appoint_leader
+and add_member through groups' `leader_appointing` signal (groups sits below safeguarding).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from safeguarding.fields import EncryptedTextField
+
+RENEWAL_REMINDER_DAYS = 30
+
+
+class SuitabilityCheckQuerySet(models.QuerySet):
+    def dbs(self):
+        return self.filter(kind__startswith="dbs_")
+
+    def lapsed(self, today: date | None = None):
+        return self.filter(renew_on__lt=today or timezone.localdate())
+
+    def renewal_due(self, today: date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(renew_on__gte=today, renew_on__lte=today + timedelta(days=RENEWAL_REMINDER_DAYS))
+
+
+class SuitabilityCheck(models.Model):
+    """One entry in a person's suitability register: a DBS check, a training course or supervision."""
+
+    class Kind(models.TextChoices):
+        DBS_BASIC = "dbs_basic", "DBS check: basic"
+        DBS_STANDARD = "dbs_standard", "DBS check: standard"
+        DBS_ENHANCED = "dbs_enhanced", "DBS check: enhanced"
+        DBS_ENHANCED_BARRED = "dbs_enhanced_barred", "DBS check: enhanced with barred list"
+        SAFEGUARDING_TRAINING = "training_safeguarding", "Safeguarding training"
+        PEER_SUPPORT_TRAINING = "training_peer_support", "Peer support leader training"
+        SUPERVISION = "supervision", "Supervision session"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suitability_checks")
+    kind = models.CharField(max_length=25, choices=Kind.choices)
+    done_on = models.DateField("date done or issued")
+    renew_on = models.DateField("renew by", null=True, blank=True)
+    reference = EncryptedTextField("certificate number or reference", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Claimed by the reminder task with a conditional update, so the trustees are reminded once.
+    renewal_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = SuitabilityCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person_id", "-done_on", "-id"]
+        verbose_name = "suitability check"
+        indexes = [models.Index(fields=["kind", "renew_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.done_on:%-d %b %Y})"
+
+    def audit_label(self) -> str:
+        return f"suitability check #{self.pk} of user #{self.person_id}"
+
+    @property
+    def is_dbs(self) -> bool:
+        return self.kind.startswith("dbs_")
+
+
+def latest_dbs(user) -> SuitabilityCheck | None:
+    return SuitabilityCheck.objects.dbs().filter(person=user).order_by("-done_on", "-id").first()
+
+
+def lapsed_dbs(user, today: date | None = None) -> SuitabilityCheck | None:
+    """The person's latest DBS check if its renewal date has passed; None if current, or if they have none."""
+    check = latest_dbs(user)
+    if check is not None and check.renew_on is not None and check.renew_on < (today or timezone.localdate()):
+        return check
+    return None
+
+
+# --- services ----------------------------------------------------------------------------------------------
+
+
+def record_check(*, actor, person, kind: str, done_on: date, renew_on: date | None = None, reference: str = ""):
+    """A trustee adds an entry to a person's register (audited; the reference is encrypted, never audited)."""
+    from members.roles import is_trustee
+    from safeguarding.audit import record
+
+    if not is_trustee(actor):
+        raise PermissionDenied("Only the trustees keep the suitability register.")
+    errors = {}
+    if kind not in SuitabilityCheck.Kind.values:
+        errors["kind"] = "Please choose what kind of check it is."
+    if done_on is None:
+        errors["done_on"] = "Please give the date it was done or issued."
+    elif done_on > timezone.localdate():
+        errors["done_on"] = "This date can't be in the future."
+    elif renew_on is not None and renew_on <= done_on:
+        errors["renew_on"] = "The renewal date must come after the date it was done."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        check = SuitabilityCheck.objects.create(
+            person=person,
+            kind=kind,
+            done_on=done_on,
+            renew_on=renew_on,
+            reference=(reference or "").strip(),
+            recorded_by=actor,
+        )
+        record(
+            "safeguarding.suitability.recorded",
+            actor=actor,
+            subject=check,
+            data={"person_id": person.pk, "kind": kind, "done_on": done_on, "renew_on": renew_on},
+        )
+    return check
+
+
+def check_leader_appointment(*, membership, actor, override_reason: str = "") -> None:
+    """Refuse to appoint a leader whose DBS check has lapsed, unless a trustee overrides with a reason.
+
+    Called inside the appointment's transaction (groups' leader_appointing signal): the override's audit
+    entry commits with the appointment, or not at all.
+    """
+    from groups.services import GroupActionRefused
+    from members.roles import is_trustee
+    from safeguarding.audit import record
+
+    check = lapsed_dbs(membership.user)
+    if check is None:
+        return
+    reason = (override_reason or "").strip()
+    if not is_trustee(actor) or not reason:
+        raise GroupActionRefused(
+            f"{membership.user.display_name}'s DBS check needed renewing by {check.renew_on:%-d %B %Y}. "
+            "Only a trustee can appoint them now, with a reason, until it is renewed."
+        )
+    record(
+        "safeguarding.suitability.override",
+        actor=actor,
+        subject=membership,
+        data={"person_id": membership.user_id, "group_id": membership.group_id, "check_id": check.pk, "reason": reason},
+    )
+
+
+def _connect_appointment_signal() -> None:
+    from groups.services import leader_appointing
+
+    def on_leader_appointing(sender, membership, actor, override_reason="", **kwargs) -> None:
+        check_leader_appointment(membership=membership, actor=actor, override_reason=override_reason)
+
+    leader_appointing.connect(on_leader_appointing, weak=False, dispatch_uid="safeguarding.check_leader_appointment")
+
+
+# --- reminders ---------------------------------------------------------------------------------------------
+
+
+@shared_task(name="safeguarding.remind_suitability_renewals")
+def remind_suitability_renewals() -> int:
+    """Beat, daily: tell the trustees once about each entry that needs renewing within 30 days."""
+    from safeguarding.permissions import trustees
+    from safeguarding.tasks import _claim, _send, _url
+
+    sent = 0
+    for check in SuitabilityCheck.objects.renewal_due().filter(renewal_reminder_sent_at__isnull=True):
+        with transaction.atomic():
+            if not _claim(SuitabilityCheck, check.pk, "renewal_reminder_sent_at"):
+                continue
+            context = {
+                "kind": check.get_kind_display(),
+                "renew_on": check.renew_on,
+                "url": _url("admin:safeguarding_suitabilitycheck_change", check.pk),
+            }
+            for trustee in trustees():
+                _send("suitability_renewal", to=trustee.email, context={**context, "person": trustee})
+        sent += 1
+    return sent
