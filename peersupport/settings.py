@@ -201,6 +201,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Finds sessions due a 24-hour or 1-hour reminder and queues one task per session and kind.
     "sessions-dispatch-reminders": {"task": "sessions.dispatch_due_reminders", "schedule": 300.0},
     "sessions-purge-join-tokens": {"task": "sessions.purge_join_tokens", "schedule": 3600.0},
+    # Welfare prompts are the server's, on time, with or without a leader's dashboard open.
+    "sessions-prompt-welfare": {"task": "sessions.prompt_welfare", "schedule": 30.0},
     # Tasks kept in the outbox while the broker was down are queued again (peersupport/outbox.py).
     "peersupport-flush-task-outbox": {"task": "peersupport.flush_task_outbox", "schedule": 60.0},
 }

@@ -30,7 +30,14 @@ from sessions.permissions import get_session_for_user, require_agreement
 from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room_protocol import TYPES, Command, ProtocolError
 from sessions.seat_query import fetch_seat
-from sessions.services import SessionStateError, camera_off_notices_for, end_session, record_leave
+from sessions.services import (
+    SessionStateError,
+    camera_off_notices_for,
+    end_session,
+    record_entry,
+    record_leave,
+    record_removal,
+)
 
 REMOVED_FROM_SESSION = (
     "A leader has asked you to leave this session, so you can't rejoin it. "
@@ -282,6 +289,8 @@ def enter(session: GroupSession, membership: Membership, *, channel_name: str | 
     )
     participant.session = session
     returning = participant.left_at is not None
+    if created or returning:
+        record_entry(session, user)  # the register counts every route into the room, leaders too
     if returning:
         participant.left_at = None
         participant.joined_at = now
@@ -454,14 +463,19 @@ def back(seat: Seat) -> Outcome:
     if participant.stepped_out_at is not None:
         participant.stepped_out_at = None
         participant.save(update_fields=["stepped_out_at"])
-    # A welfare prompt for this time away is no longer current.
-    RoomAlert.objects.filter(
+    # A welfare prompt for this time away is no longer current: the leaders' inbox is told at once.
+    prompts = RoomAlert.objects.filter(
         session_id=participant.session_id, user=seat.user, kind=RoomAlert.Kind.WELFARE, lowered_at__isnull=True
-    ).update(lowered_at=timezone.now())
+    )
+    settled = _lower(prompts, actor=None)
     state = member_state(participant, hand_raised=_hand_is_up(participant))
     return Outcome(
         reply=done("back", "Welcome back. The leaders can see you've returned.", state=state),
-        deliveries=[_participant_event(participant), _self_state_event(participant, state)],
+        deliveries=[
+            _participant_event(participant),
+            *map(_alert_event, settled),
+            _self_state_event(participant, state),
+        ],
     )
 
 
@@ -584,6 +598,41 @@ def leave(seat: Seat, *, choice: str, note: str = "") -> Outcome:
     )
     outcome.reply = done("leave", "Thank you for letting us know. Take good care of yourself.")
     return outcome
+
+
+# --- after the session has ended ------------------------------------------------------------------
+
+# After the end nobody is in the room to read a note, and notes are never kept: so just these two.
+AFTER_END_CHECK_IN = [
+    (RoomAlert.CheckIn.OK, "I'm OK"),
+    (RoomAlert.CheckIn.CONTACT, "I'd like someone to contact me"),
+]
+
+
+def check_in_due_after_end(session: GroupSession, user) -> bool:
+    """The person was still in the room when the session ended, and has not given the leaving check-in yet."""
+    if not session.is_ended:
+        return False
+    return (
+        RoomParticipant.objects.filter(session=session, user=user, left_when_ended=True, is_leader=False).exists()
+        and not RoomAlert.objects.filter(session=session, user=user, kind=RoomAlert.Kind.CHECK_IN).exists()
+    )
+
+
+@transaction.atomic
+def check_in_after_end(session: GroupSession, user, *, choice: str) -> RoomAlert:
+    """The leaving check-in, given after a leader ended the session. Once; what asks a leader to act later
+    becomes a follow-up (care/ listens to checked_in_after_end). ValidationError for a bad or late answer."""
+    from sessions.signals import checked_in_after_end
+
+    if choice not in dict(AFTER_END_CHECK_IN):
+        raise ValidationError({"choice": "Please choose one of the options."})
+    GroupSession.objects.select_for_update().filter(pk=session.pk).first()  # one check-in, however many tabs
+    if not check_in_due_after_end(session, user):
+        raise ValidationError("Thank you: your check-in for this session has already reached the leaders.")
+    alert = RoomAlert.objects.create(session=session, user=user, kind=RoomAlert.Kind.CHECK_IN, check_in=choice)
+    checked_in_after_end.send(sender=RoomAlert, alert=alert)
+    return alert
 
 
 # --- leader actions ----------------------------------------------------------------------------
@@ -709,6 +758,7 @@ def remove_from_session(session: GroupSession, member_user, *, actor, reason: st
     participant.stepped_out_at = None
     participant.save(update_fields=["removed_at", "removed_by", "left_at", "stepped_out_at"])
     _lower(RoomAlert.objects.raised_hands().filter(session=session, user=member_user), actor=actor)
+    record_removal(session, member_user)
     try:
         remove_member(membership, actor=actor, kind="session", reasons=[reason], note=note, session=session)
     except ValidationError as exc:
