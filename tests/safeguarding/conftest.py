@@ -134,4 +134,8 @@ def one_of_everything(cast, session_factory):
     rows[("group_sessions.GroupSession", "meeting_link")] = session.pk
     notice = CameraOffNotice.objects.create(group=cast.group, user=cast.member, session=session, reason=value("reason"))
     rows[("group_sessions.CameraOffNotice", "reason")] = notice.pk
+    from care.conversations import start_conversation
+
+    conversation = start_conversation(actor=cast.member, group=cast.group, body=value("body"))
+    rows[("care.Message", "body")] = conversation.messages.get().pk
     return rows
