@@ -199,9 +199,11 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def participant_payload(participant: RoomParticipant) -> dict:
+def participant_payload(participant: RoomParticipant, *, left_without_check_in: bool = False) -> dict:
     user = participant.user
     return {
+        # Presence lives on the roster, not in the alert inbox: "left without a check-in" is said here.
+        "left_without_check_in": left_without_check_in,
         "user_id": participant.user_id,
         "name": user.display_name,
         "pronouns": user.pronouns,
@@ -249,11 +251,9 @@ def _alerts_with_people():
     return RoomAlert.objects.select_related("user", "acknowledged_by", "lowered_by")
 
 
-def _participant_event(participant: RoomParticipant) -> Delivery:
-    return Delivery(
-        live.leaders_group(participant.session_id),
-        {"type": "participant", "participant": participant_payload(participant)},
-    )
+def _participant_event(participant: RoomParticipant, *, left_without_check_in: bool = False) -> Delivery:
+    payload = participant_payload(participant, left_without_check_in=left_without_check_in)
+    return Delivery(live.leaders_group(participant.session_id), {"type": "participant", "participant": payload})
 
 
 def _alert_event(alert: RoomAlert, *, text: str | None = None, required: bool = False) -> Delivery:
@@ -347,21 +347,22 @@ def _mark_left(participant: RoomParticipant, *, check_in: str | None, note: str 
     participant.save(update_fields=["left_at", "stepped_out_at"])
     hands = RoomAlert.objects.raised_hands().filter(session_id=participant.session_id, user_id=participant.user_id)
     record_leave(participant.session, participant.user)
-    deliveries = [_participant_event(participant)] + [_alert_event(hand) for hand in _lower(hands, actor=None)]
-    if not participant.is_leader:
-        if check_in:
-            alert = RoomAlert.objects.create(
-                session_id=participant.session_id,
-                user=participant.user,
-                kind=RoomAlert.Kind.CHECK_IN,
-                check_in=check_in,
-                had_note=bool(note),
-            )
-        else:
-            alert = RoomAlert.objects.create(
-                session_id=participant.session_id, user=participant.user, kind=RoomAlert.Kind.LEFT
-            )
+    unchecked = not participant.is_leader and not check_in
+    deliveries = [_participant_event(participant, left_without_check_in=unchecked)]
+    deliveries += [_alert_event(hand) for hand in _lower(hands, actor=None)]
+    if check_in and not participant.is_leader:
+        alert = RoomAlert.objects.create(
+            session_id=participant.session_id,
+            user=participant.user,
+            kind=RoomAlert.Kind.CHECK_IN,
+            check_in=check_in,
+            had_note=bool(note),
+        )
         deliveries.append(_alert_event(alert, text=note or None))
+    elif unchecked:
+        # Kept for the follow-ups made when the session ends; shown on the roster only (a reload or a flaky
+        # phone would otherwise pile up cards in the leaders' inbox).
+        RoomAlert.objects.create(session_id=participant.session_id, user=participant.user, kind=RoomAlert.Kind.LEFT)
     return Outcome(reply={}, deliveries=deliveries)
 
 
@@ -885,8 +886,10 @@ def snapshot(session: GroupSession) -> dict:
         .order_by("user__display_name", "user_id")
         if m.user_id not in seen
     ]
-    # 3: the alert inbox, hands in the order they went up
+    # 3: the alert inbox, hands in the order they went up ("left" rows say who left without a check-in)
     alerts = list(_alerts_with_people().filter(session=session).order_by("created_at", "id"))
+    unchecked = {a.user_id for a in alerts if a.kind == RoomAlert.Kind.LEFT and a.lowered_at is None}
+    alerts = [a for a in alerts if a.kind != RoomAlert.Kind.LEFT]
     # 4: camera-off notices (the reasons are for this session's leaders only)
     camera_off = [
         {"user_id": n.user_id, "name": n.user.display_name, "reason": n.reason, "standing": n.standing}
@@ -902,11 +905,53 @@ def snapshot(session: GroupSession) -> dict:
             "welfare_threshold_minutes": session.group.welfare_threshold_minutes,
         },
         "server_time": timezone.now().isoformat(),
-        "participants": [participant_payload(p) for p in participants],
+        "participants": [
+            participant_payload(p, left_without_check_in=p.status == "left" and p.user_id in unchecked)
+            for p in participants
+        ],
+        "summary": urgent_summary(alerts),
         "to_arrive": to_arrive,
         "alerts": [alert_payload(a) for a in alerts],
         "camera_off": camera_off,
     }
+
+
+# What needs a leader now comes first on the dashboard, above routine notices (static/js/dashboard.js ranks
+# the same way).
+URGENT_KINDS = (RoomAlert.Kind.TRIGGERED, RoomAlert.Kind.WELFARE, RoomAlert.Kind.MESSAGE)
+SUMMARY_WORDS = {
+    "hand": ("hand up", "hands up"),
+    "triggered": ("found something triggering", "found something triggering"),
+    "welfare": ("out for a while", "out for a while"),
+    "contact": ("asked to be contacted", "asked to be contacted"),
+    "message": ("private message", "private messages"),
+}
+
+
+def is_urgent(alert: RoomAlert) -> bool:
+    """Not yet acknowledged, and about someone's wellbeing: triggering, welfare, a private message, "contact me"."""
+    if alert.acknowledged_at or alert.lowered_at or alert.concern_recorded_at:
+        return False
+    return alert.kind in URGENT_KINDS or (
+        alert.kind == RoomAlert.Kind.CHECK_IN and alert.check_in == RoomAlert.CheckIn.CONTACT
+    )
+
+
+def urgent_summary(alerts: list[RoomAlert]) -> str:
+    """One short line of what needs the leaders now, e.g. "Needs you now: 2 hands up, 1 found something triggering"."""
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        if alert.kind == RoomAlert.Kind.HAND and alert.lowered_at is None:
+            key = "hand"
+        elif is_urgent(alert):
+            key = "contact" if alert.kind == RoomAlert.Kind.CHECK_IN else alert.kind
+        else:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return "Nothing needs you right now."
+    parts = [f"{counts[key]} {words[counts[key] != 1]}" for key, words in SUMMARY_WORDS.items() if key in counts]
+    return "Needs you now: " + ", ".join(parts) + "."
 
 
 def welcome(session: GroupSession, user) -> dict:

@@ -208,7 +208,10 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
             welfare_minutes=session.group.welfare_threshold_minutes,
         ),
         "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
-        "other_alerts": [a for a in reversed(alerts) if a["kind"] != "hand"],
+        # Urgent first (triggering, welfare, private messages, "contact me" not yet seen), then newest first.
+        "other_alerts": sorted(
+            (a for a in reversed(alerts) if a["kind"] != "hand"), key=lambda a: not _urgent_payload(a)
+        ),
         # The same <option>s in every row of the roster: built once, not once per person (bench/: pages).
         "removal_reason_options": format_html_join("", '<option value="{}">{}</option>', Removal.Reason.choices),
         "concern_categories": Concern.Category.choices,
@@ -216,6 +219,13 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "concern_kinds": sorted(room.CONCERN_KINDS),
     }
     return render(request, "sessions/dashboard.html", context)
+
+
+def _urgent_payload(alert: dict) -> bool:
+    """room.is_urgent for a snapshot's alert (static/js/dashboard.js has the same rule)."""
+    if alert["acknowledged_at"] or alert["lowered_at"] or alert["concern_recorded"]:
+        return False
+    return alert["kind"] in room.URGENT_KINDS or (alert["kind"] == "check_in" and alert["check_in"] == "contact")
 
 
 def _by_attention(people: list[dict], *, welfare_minutes: int) -> list[dict]:

@@ -186,6 +186,7 @@ function updatePerson(node, p) {
     if (overdue) since += ": longer than usual, maybe check in with them";
   } else if (p.status === "left" || p.status === "removed") {
     since = `at ${formatTime(timeFormat, p.left_at)}`;
+    if (p.status === "left" && p.left_without_check_in) since += ", without a check-in";
   }
   setField(node, "since", since);
   node.classList.toggle("is-overdue", overdue);
@@ -207,6 +208,33 @@ function renderSimpleList(id, items, textOf) {
     }),
   );
   document.getElementById(id + "-empty").hidden = items.length > 0;
+}
+
+// The same rules as sessions/room.py: is_urgent and urgent_summary.
+const URGENT_KINDS = new Set(["triggered", "welfare", "message"]);
+const SUMMARY_WORDS = [
+  ["hand", "hand up", "hands up"],
+  ["triggered", "found something triggering", "found something triggering"],
+  ["welfare", "out for a while", "out for a while"],
+  ["contact", "asked to be contacted", "asked to be contacted"],
+  ["message", "private message", "private messages"],
+];
+
+function isUrgent(a) {
+  if (a.acknowledged_at || a.lowered_at || a.concern_recorded) return false;
+  return URGENT_KINDS.has(a.kind) || (a.kind === "check_in" && a.check_in === "contact");
+}
+
+function urgentSummary(hands, others) {
+  const counts = new Map([["hand", hands.length]]);
+  for (const a of others.filter(isUrgent)) {
+    const key = a.kind === "check_in" ? "contact" : a.kind;
+    counts.set(key, (counts.get(key) || 0) + 1);
+  }
+  const parts = SUMMARY_WORDS.filter(([key]) => counts.get(key)).map(
+    ([key, one, many]) => `${counts.get(key)} ${counts.get(key) === 1 ? one : many}`,
+  );
+  return parts.length ? `Needs you now: ${parts.join(", ")}.` : "Nothing needs you right now.";
 }
 
 function byTime(a, b) {
@@ -278,9 +306,16 @@ function render() {
 function renderAll() {
   const alerts = [...room.alerts.values()];
   const hands = alerts.filter((a) => a.kind === "hand" && !a.lowered_at).sort(byTime);
-  const others = alerts.filter((a) => a.kind !== "hand").sort(byTime).reverse();
+  // Presence ("left") lives on the roster; urgent alerts come first, then the newest.
+  const others = alerts
+    .filter((a) => a.kind !== "hand" && a.kind !== "left")
+    .sort(byTime)
+    .reverse()
+    .sort((a, b) => isUrgent(b) - isUrgent(a));
   syncList(document.getElementById("hands"), hands, (a) => a.id, createAlert, updateAlert);
   document.getElementById("hands-empty").hidden = hands.length > 0;
+  document.getElementById("lower-all-form").hidden = hands.length === 0;
+  document.getElementById("dash-summary").textContent = urgentSummary(hands, others);
   syncList(document.getElementById("alerts"), others, (a) => a.id, createAlert, updateAlert);
   document.getElementById("alerts-empty").hidden = others.length > 0;
   const people = [...room.participants.values()].sort(byAttention);

@@ -1,0 +1,67 @@
+"""The dashboard at 8 pm: urgent things first with a summary line, presence on the roster rather than in the
+alert inbox, and "Lower all hands" only when hands are up."""
+
+from django.urls import reverse
+
+from sessions import room
+from sessions.models import RoomAlert
+
+
+def _enter(cast, session, user):
+    room.enter(session, cast.group.memberships.get(user=user))
+
+
+def _dashboard(auth_client, cast, session) -> str:
+    return auth_client(cast.leader).get(reverse("sessions:dashboard", args=[session.pk])).content.decode()
+
+
+def test_reloads_and_flaky_phones_do_not_pile_up_cards_in_the_inbox(cast, open_session):
+    _enter(cast, open_session, cast.member)
+    for n in range(3):  # the phone drops and comes back
+        room.disconnect(open_session.pk, cast.member.pk, channel_name=f"phone-{n}")
+        _enter(cast, open_session, cast.member)
+    room.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
+    snapshot = room.snapshot(open_session)
+    assert snapshot["alerts"] == []
+    (member,) = [p for p in snapshot["participants"] if p["name"] == "Member Mo"]
+    assert (member["status"], member["left_without_check_in"]) == ("left", True)
+
+
+def test_the_roster_says_who_left_without_a_check_in(auth_client, cast, open_session):
+    _enter(cast, open_session, cast.member)
+    room.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
+    page = _dashboard(auth_client, cast, open_session)
+    roster = page[page.index('id="roster"') : page.index('id="roster-empty"')]
+    assert ", without a check-in" in roster
+    inbox = page[page.index('id="alerts"') : page.index('id="alerts-empty"')]
+    assert "Member Mo" not in inbox
+
+
+def test_urgent_alerts_come_first_with_a_summary_line(
+    auth_client, cast, open_session, user_factory, membership_factory
+):
+    calm = membership_factory(cast.group, user_factory(display_name="Calm Cal")).user
+    worried = membership_factory(cast.group, user_factory(display_name="Worried Wyn")).user
+    RoomAlert.objects.create(session=open_session, user=worried, kind=RoomAlert.Kind.TRIGGERED)
+    RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.HAND)
+    RoomAlert.objects.create(session=open_session, user=calm, kind=RoomAlert.Kind.CHECK_IN, check_in="ok")
+    page = _dashboard(auth_client, cast, open_session)
+    inbox = page[page.index('id="alerts"') : page.index('id="alerts-empty"')]
+    assert inbox.index("Worried Wyn") < inbox.index("Calm Cal")  # older, but urgent
+    summary = page[page.index('id="dash-summary"') :].split("</p>", 1)[0]
+    assert "Needs you now: 1 hand up, 1 found something triggering." in summary
+
+
+def test_the_summary_says_when_nothing_needs_the_leaders(cast, open_session):
+    alert = RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.MESSAGE)
+    assert room.snapshot(open_session)["summary"] == "Needs you now: 1 private message."
+    RoomAlert.objects.filter(pk=alert.pk).update(acknowledged_by=cast.leader, acknowledged_at=alert.created_at)
+    assert room.snapshot(open_session)["summary"] == "Nothing needs you right now."
+
+
+def test_lower_all_hands_only_when_hands_are_up(auth_client, cast, open_session):
+    page = _dashboard(auth_client, cast, open_session)
+    assert 'id="lower-all-form" hidden' in page
+    RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.HAND)
+    page = _dashboard(auth_client, cast, open_session)
+    assert 'id="lower-all-form">' in page
