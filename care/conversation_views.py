@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from care import conversations as service
 from care.models import Conversation
-from care.permissions import get_follow_up_for_leader
+from care.permissions import get_follow_up_for_leader, get_room_alert_for_leader
 from groups.models import Membership
 from groups.permissions import get_group_for_user
 from safeguarding.permissions import concern_role, get_concern_for_user
@@ -146,4 +146,28 @@ def concern_write(request: HttpRequest, pk: int) -> HttpResponse:
             "The conversation stays with the concern."
         ),
         concern=concern,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def alert_write(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader writes to a member about something from a session (a private message whose words were shown only
+    to the leaders present then): it continues the member's conversation with the group's leaders."""
+    alert = get_room_alert_for_leader(request.user, pk)
+    existing = Conversation.objects.filter(
+        group=alert.session.group, member=alert.user, follow_up=None, concern=None
+    ).first()
+    if existing and request.method == "GET":
+        return redirect("care:conversation", pk=existing.pk)
+    return _write(
+        request,
+        group=alert.session.group,
+        heading=f"Write to {alert.user.display_name}",
+        intro=(
+            f"About the session “{alert.session.topic}”. They'll get an email saying there is a message "
+            "(never what it says), and can answer here."
+        ),
+        member=alert.user,
     )

@@ -113,11 +113,18 @@ def send_message(conversation: Conversation, *, actor, body: str) -> Message:
 
 @transaction.atomic
 def start_conversation(
-    *, actor, group, body: str, follow_up: FollowUp | None = None, concern: Concern | None = None
+    *,
+    actor,
+    group,
+    body: str,
+    follow_up: FollowUp | None = None,
+    concern: Concern | None = None,
+    member=None,
 ) -> Conversation:
     """Start (or continue) a conversation.
 
-    A member writing to "the leaders" continues their one general conversation with that group's leaders.
+    A member writing to "the leaders" continues their one general conversation with that group's leaders (so
+    does a leader writing about something the member did in a session: `member`).
     A leader starts one from a follow-up (with its member) or from a concern (with the member who raised it,
     or whom it is about); writing from the same follow-up or concern again continues that conversation.
     """
@@ -125,9 +132,15 @@ def start_conversation(
     membership = _active_membership(actor, group.pk)
     if membership is None:
         raise PermissionDenied("You can write to the leaders of groups you are part of.")
-    if follow_up is None and concern is None:
+    if member is not None:  # a leader, from something the member did in a session (a room alert)
+        if not membership.is_leader:
+            raise PermissionDenied("Only the group's leaders can do that.")
+        if not Membership.objects.active().members().filter(user=member, group=group).exists():
+            raise ValidationError("They are no longer an active member of the group.")
+        link = {"member": member, "follow_up": None, "concern": None}
+    elif follow_up is None and concern is None:
         if membership.is_leader:
-            raise PermissionDenied("Leaders start a conversation from a follow-up or a concern.")
+            raise PermissionDenied("Leaders start a conversation from a follow-up, a concern or a session alert.")
         link = {"member": actor, "follow_up": None, "concern": None}
     elif not membership.is_leader:
         raise PermissionDenied("Only the group's leaders can do that.")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("messages/<int:pk>/", conversation_views.conversation, name="conversation"),
     path("groups/<slug:slug>/message-the-leaders/", conversation_views.message_leaders, name="message_leaders"),
     path("concerns/<int:pk>/write/", conversation_views.concern_write, name="concern_write"),
+    path("room-alerts/<int:pk>/write/", conversation_views.alert_write, name="alert_write"),
 ]

@@ -217,6 +217,7 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "concern_categories": Concern.Category.choices,
         "risk_levels": Concern.RiskLevel.choices,
         "concern_kinds": sorted(room.CONCERN_KINDS),
+        "write_kinds": ["message", "triggered", "check_in", "held_chat", "welfare"],  # care.permissions
     }
     return render(request, "sessions/dashboard.html", context)
 

@@ -137,9 +137,14 @@ function updateAlert(node, a) {
   const text = texts.get(a.id);
   setField(node, "text", text, { hideWhenEmpty: true });
   const mayHaveWords = a.had_note || a.kind === "message" || a.kind === "held_chat";
-  setField(node, "text_note", !text && mayHaveWords ? "The words were shown live only and aren't kept." : "", {
+  const at = formatTime(timeFormat, a.created_at);
+  setField(node, "text_note", !text && mayHaveWords ? `The words were shown only to the leaders here at ${at}, and aren't kept.` : "", {
     hideWhenEmpty: true,
   });
+  // A conversation about it with the member, after the session (care/): the URL is built from the page's.
+  part(node, "write").hidden = !WRITE_KINDS.has(a.kind);
+  node.querySelector('[data-field="write_link"]').href = root.dataset.writeUrl.replace("/0/", `/${a.id}/`);
+  part(node, "write").querySelector('[data-field="name_for_button"]').textContent = ` (${a.name})`;
   const status = [];
   if (a.acknowledged_by) status.push(`Acknowledged by ${a.acknowledged_by}.`);
   if (a.kind === "hand" && a.lowered_at) status.push(a.lowered_by ? `Hand lowered by ${a.lowered_by}.` : "Hand lowered.");
@@ -209,6 +214,8 @@ function renderSimpleList(id, items, textOf) {
   );
   document.getElementById(id + "-empty").hidden = items.length > 0;
 }
+
+const WRITE_KINDS = new Set(["message", "triggered", "check_in", "held_chat", "welfare"]);
 
 // The same rules as sessions/room.py: is_urgent and urgent_summary.
 const URGENT_KINDS = new Set(["triggered", "welfare", "message"]);

@@ -55,6 +55,7 @@ class Site:
     calendar_token: str
     follow_up: Any = None
     conversation: Any = None
+    room_alert: Any = None
 
     def user(self, role: str):
         return {ANONYMOUS: None, MEMBER: self.cast.member, LEADER: self.cast.leader, TRUSTEE: self.cast.trustee}[role]
@@ -73,7 +74,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     from groups.models import Membership
     from safeguarding import services as safeguarding
     from sessions import services as session_services
-    from sessions.models import Attendance, GroupSession
+    from sessions.models import Attendance, GroupSession, RoomAlert
 
     weekend = group_factory("Weekend group")
     membership_factory(weekend, cast.member, agreed=False)
@@ -127,6 +128,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
             group=cast.group, session=past, member=cast.member, kind="contact", happened_at=now, due_at=now
         ),
         conversation=start_conversation(actor=cast.member, group=cast.group, body="Could someone call me?"),
+        room_alert=RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.MESSAGE),
     )
 
 
@@ -393,6 +395,13 @@ ENTRIES: list[Entry] = [
         why="the member already writes to these leaders: their conversation opens",
     ),
     Entry("care:concern_write", L, kwargs=lambda site: {"pk": site.concern.pk}),
+    Entry(
+        "care:alert_write",
+        L,
+        kwargs=lambda site: {"pk": site.room_alert.pk},
+        kind=REDIRECT,
+        why="the member already writes to these leaders: their conversation opens",
+    ),
     Entry("safeguarding:raise_concern", M, kwargs=slug),
     Entry(
         "safeguarding:raise_concern",

@@ -2,6 +2,7 @@
 alert inbox, and "Lower all hands" only when hands are up."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions import room
 from sessions.models import RoomAlert
@@ -65,3 +66,23 @@ def test_lower_all_hands_only_when_hands_are_up(auth_client, cast, open_session)
     RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.HAND)
     page = _dashboard(auth_client, cast, open_session)
     assert 'id="lower-all-form">' in page
+
+
+def test_a_late_leader_sees_when_a_private_message_came_and_can_open_a_conversation(
+    auth_client, client, cast, open_session
+):
+    alert = RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.MESSAGE)
+    url = reverse("care:alert_write", args=[alert.pk])
+    assert reverse("account_login") in client.get(url).url
+    page = _dashboard(auth_client, cast, open_session)
+    at = timezone.localtime(alert.created_at).strftime("%H:%M")
+    assert f"The words were shown only to the leaders here at {at}, and aren't kept." in page
+    assert url in page
+    for who in ("member", "other_leader", "trustee", "outsider"):
+        assert auth_client(getattr(cast, who)).get(url).status_code == 404, who
+    response = auth_client(cast.co_leader).post(url, {"body": "You messaged us at the session. How are you?"})
+    from care.models import Conversation
+
+    conversation = Conversation.objects.get()
+    assert (conversation.member, conversation.group) == (cast.member, cast.group)
+    assert response.url == reverse("care:conversation", args=[conversation.pk])

@@ -64,6 +64,7 @@ class Side:
     markers: dict[str, str] = field(default_factory=dict)
     follow_up: object = None
     conversation: object = None
+    room_alert: object = None
 
 
 @dataclass
@@ -144,7 +145,14 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         markers=m,
         follow_up=_follow_up(group, upcoming, member),
         conversation=_conversation(group, member, xss(m["member"] + "-message")),
+        room_alert=_room_alert(open_now, member),
     )
+
+
+def _room_alert(session, member):
+    from sessions.models import RoomAlert
+
+    return RoomAlert.objects.create(session=session, user=member, kind=RoomAlert.Kind.MESSAGE)
 
 
 def _conversation(group, member, text):

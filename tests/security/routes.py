@@ -146,6 +146,7 @@ ROUTES: dict[str, Route] = {
     "care:conversation": Route(lambda w, s: {"pk": s.conversation.pk}, BOTH, scoped=True),
     "care:message_leaders": Route(slug, BOTH, scoped=True),
     "care:concern_write": Route(concern, BOTH, scoped=True),
+    "care:alert_write": Route(lambda w, s: {"pk": s.room_alert.pk}, BOTH, scoped=True),
 }
 
 
