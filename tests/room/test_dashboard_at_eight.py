@@ -86,3 +86,11 @@ def test_a_late_leader_sees_when_a_private_message_came_and_can_open_a_conversat
     conversation = Conversation.objects.get()
     assert (conversation.member, conversation.group) == (cast.member, cast.group)
     assert response.url == reverse("care:conversation", args=[conversation.pk])
+
+
+def test_jump_links_lead_to_each_part_of_the_dashboard(auth_client, cast, open_session):
+    page = _dashboard(auth_client, cast, open_session)
+    nav = page[page.index('class="dash-jump"') :].split("</nav>", 1)[0]
+    for target in ("inbox-heading", "roster-heading", "chat-heading", "end-heading"):
+        assert f'href="#{target}"' in nav
+        assert f'id="{target}"' in page
