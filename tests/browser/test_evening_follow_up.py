@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from care.models import Conversation, FollowUp
+from sessions.models import RoomAlert
 from tests.browser.conftest import axe_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,6 +25,7 @@ def test_a_contact_check_in_becomes_a_follow_up_a_conversation_and_a_closed_foll
     session = site.open_session
     FollowUp.objects.all().delete()  # only tonight's
     Conversation.objects.all().delete()
+    RoomAlert.objects.all().delete()
 
     leader = context_for(site.cast.leader).new_page()
     leader.goto(f"{url}/sessions/{session.pk}/dashboard/")
