@@ -1,11 +1,16 @@
 """The dashboard at 8 pm: urgent things first with a summary line, presence on the roster rather than in the
 alert inbox, and "Lower all hands" only when hands are up."""
 
+import re
+from datetime import timedelta
+
+import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sessions import room
-from sessions.models import RoomAlert
+from sessions.models import GroupSession, RoomAlert
 
 
 def _enter(cast, session, user):
@@ -94,3 +99,31 @@ def test_jump_links_lead_to_each_part_of_the_dashboard(auth_client, cast, open_s
     for target in ("inbox-heading", "roster-heading", "chat-heading", "end-heading"):
         assert f'href="#{target}"' in nav
         assert f'id="{target}"' in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_note_never_covers_the_alerts(cast, session_factory, browser_context, live_asgi):
+    """On a phone, after acknowledging the last of many alerts, every alert below the sticky bar is uncovered."""
+    from tests.room.conftest import signed_in_page
+
+    session = session_factory(cast.group, starts_in=timedelta(minutes=-10), status=GroupSession.Status.OPEN)
+    for _ in range(8):
+        RoomAlert.objects.create(session=session, user=cast.member, kind=RoomAlert.Kind.TRIGGERED)
+    page = signed_in_page(browser_context, live_asgi, cast.leader, viewport={"width": 390, "height": 700})
+    page.goto(f"{live_asgi.url}/sessions/{session.pk}/dashboard/")
+    expect(page.locator("#connection")).to_have_text(re.compile("Live"))
+    button = page.get_by_role("button", name=re.compile("^Acknowledge")).last
+    button.scroll_into_view_if_needed()
+    button.click()
+    expect(page.locator("#announce")).to_be_visible()
+    # The note sits in the sticky bar at the top (with the summary), in the page's flow: not pinned over it.
+    placed = page.evaluate(
+        """() => {
+          const note = document.getElementById("announce");
+          return {position: getComputedStyle(note).position, inBar: Boolean(note.closest(".dash-sticky"))};
+        }"""
+    )
+    assert placed == {"position": "static", "inBar": True}
+    box = page.locator("#announce").bounding_box()
+    assert box["y"] < 200  # at the top of the window, where nothing is hidden under it
