@@ -203,9 +203,12 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "group": session.group,
         "snapshot": snapshot,
-        "participants": _by_attention(
-            _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
-            welfare_minutes=session.group.welfare_threshold_minutes,
+        "participants": _with_marks(
+            _by_attention(
+                _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
+                welfare_minutes=session.group.welfare_threshold_minutes,
+            ),
+            snapshot,
         ),
         "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
         # Urgent first (triggering, welfare, private messages, "contact me" not yet seen), then newest first.
@@ -227,6 +230,23 @@ def _urgent_payload(alert: dict) -> bool:
     if alert["acknowledged_at"] or alert["lowered_at"] or alert["concern_recorded"]:
         return False
     return alert["kind"] in room.URGENT_KINDS or (alert["kind"] == "check_in" and alert["check_in"] == "contact")
+
+
+def _with_marks(people: list[dict], snapshot: dict) -> list[dict]:
+    """Each person's marks on the compact roster: hand up, an alert that needs a look, camera off
+    (static/js/dashboard.js: personMarks, the same rule)."""
+    alerts = snapshot["alerts"]
+    hands = {a["user_id"] for a in alerts if a["kind"] == "hand" and not a["lowered_at"]}
+    flagged = {a["user_id"] for a in alerts if a["kind"] != "hand" and _urgent_payload(a)}
+    camera_off = {n["user_id"] for n in snapshot["camera_off"]}
+    for person in people:
+        user_id = person["user_id"]
+        person["marks"] = [
+            label
+            for label, on in (("Hand up", hands), ("Needs a look", flagged), ("Camera off", camera_off))
+            if user_id in on
+        ]
+    return people
 
 
 def _by_attention(people: list[dict], *, welfare_minutes: int) -> list[dict]:

@@ -176,6 +176,16 @@ function createPerson(p) {
   return node;
 }
 
+// The compact roster's marks (sessions/room_views.py: _with_marks, the same rule).
+function personMarks(p) {
+  const mine = [...room.alerts.values()].filter((a) => a.user_id === p.user_id);
+  const marks = [];
+  if (mine.some((a) => a.kind === "hand" && !a.lowered_at)) marks.push("Hand up");
+  if (mine.some((a) => a.kind !== "hand" && isUrgent(a))) marks.push("Needs a look");
+  if (room.cameraOff.some((n) => n.user_id === p.user_id)) marks.push("Camera off");
+  return marks;
+}
+
 function updatePerson(node, p) {
   node.dataset.status = p.status;
   setField(node, "name", p.name);
@@ -195,6 +205,7 @@ function updatePerson(node, p) {
   }
   setField(node, "since", since);
   node.classList.toggle("is-overdue", overdue);
+  setField(node, "marks", personMarks(p).join(" · "), { hideWhenEmpty: true });
   setField(node, "passing", p.passing ? "Would rather not talk today" : "", { hideWhenEmpty: true });
   for (const label of node.querySelectorAll('[data-field="name_for_button"]')) label.textContent = ` ${p.name}`;
   const isMember = !p.is_leader && p.status !== "removed";
