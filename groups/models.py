@@ -1,12 +1,13 @@
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, DateTimeField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,6 +42,10 @@ class SupportGroup(models.Model):
     meeting_rhythm = models.CharField(max_length=200, help_text="In words, e.g. 'Tuesdays, 7–8.30 pm, fortnightly'.")  # noqa: RUF001
     welfare_threshold_minutes = models.PositiveSmallIntegerField(
         default=10, help_text="Leaders get a welfare prompt when a member has stepped out longer than this."
+    )
+    follow_up_due_time = models.TimeField(
+        default=time(18, 0),
+        help_text="Follow-ups from a session are due the next day at this time (UK time).",
     )
     chat_word_list = models.TextField(
         default=texts.DEFAULT_WORD_LIST,
@@ -108,6 +113,23 @@ class MembershipQuerySet(models.QuerySet):
             .values("joined_at")[:1]
         )
         return self.annotate(last_attended_at=Subquery(latest))
+
+    def with_open_follow_ups(self):
+        """Annotate open_follow_ups: how many follow-ups of the group are still open (for its leaders' list).
+        care/ sits above this app, so its model is looked up by name."""
+        try:
+            follow_up = apps.get_model("care", "FollowUp")
+        except LookupError:
+            return self.annotate(open_follow_ups=Value(0))
+        count = (
+            follow_up.objects.open()
+            .filter(group=OuterRef("group"))
+            .order_by()
+            .values("group")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(open_follow_ups=Coalesce(Subquery(count), 0))
 
     def with_next_session(self):
         """Annotate next_session_id, _starts_at, _topic and _status: the group's next session not yet over

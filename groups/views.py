@@ -70,6 +70,7 @@ def my_groups(request: HttpRequest) -> HttpResponse:
         .filter(group__is_archived=False)
         .with_agreement_state()
         .with_next_session()
+        .with_open_follow_ups()
         .order_by("group__name")
     )
     context = {

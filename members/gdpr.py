@@ -121,6 +121,7 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
         }
         for r in Removal.objects.filter(membership__user=user).select_related("membership__group")
     ]
+    data["conversations_with_leaders"] = _conversations(user)
     data["audit_events_about_your_actions"] = [
         {"at": _iso(e.created_at), "action": e.action, "subject": e.subject_label}
         for e in AuditEvent.objects.filter(actor_id=user.pk).order_by("id")
@@ -146,6 +147,29 @@ def _concern_raised(concern: Concern, user) -> dict:
         "details": concern.details,
         "status": concern.get_status_display(),
     }
+def _conversations(user) -> list[dict]:
+    """The member's conversations with their groups' leaders (care/), every message decrypted."""
+    conversation = _optional_model("care", "Conversation")
+    if conversation is None:
+        return []
+    found = conversation.objects.filter(member=user).select_related("group").prefetch_related("messages__author")
+    return [
+        {
+            "group": c.group.name,
+            "started_at": _iso(c.created_at),
+            "messages": [
+                {
+                    "at": _iso(m.created_at),
+                    "from": "you"
+                    if m.author_id == user.pk
+                    else (m.author.display_name if m.author else "a former leader") + " (leader)",
+                    "text": m.body,
+                }
+                for m in c.messages.all()
+            ],
+        }
+        for c in found.order_by("created_at")
+    ]
 
 
 def _email_addresses(user) -> list[dict]:
@@ -216,7 +240,13 @@ def _contact_details(user) -> dict | None:
 
 # Rows pointing at the user that are kept, linked to the anonymous tombstone: safeguarding records
 # and group history that must outlive the account. Everything else that CASCADEs is deleted.
-KEPT_ON_ERASURE = {"safeguarding.Concern", "safeguarding.Removal", "safeguarding.CaseNote", "safeguarding.AuditEvent"}
+KEPT_ON_ERASURE = {
+    "safeguarding.Concern",
+    "safeguarding.Removal",
+    "safeguarding.CaseNote",
+    "safeguarding.AuditEvent",
+    "care.Conversation",  # only those kept with a concern are left by then (erase_account)
+}
 
 
 def erase_account(user, *, actor) -> None:
@@ -244,6 +274,10 @@ def erase_account(user, *, actor) -> None:
                 membership.set_status(Membership.Status.LEFT)
         Membership.objects.filter(user=user).exclude(pk__in=kept.values("pk")).delete()
 
+        # Conversations go with the account, except one kept with a concern (the case keeps it, pseudonymised).
+        conversation = _optional_model("care", "Conversation")
+        if conversation is not None:
+            conversation.objects.filter(member=user, concern__isnull=True).delete()
         _delete_related_rows(user)
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).delete()
         user.groups.clear()

@@ -45,6 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text="A reminder 24 hours and 1 hour before each session: topic and time only, never the link.",
     )
+    unread_messages = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Conversation messages not read yet (care/): shown in the navigation."
+    )
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the trustees' admin.")
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -40,7 +40,7 @@ def has_mfa(user) -> bool:
 
 
 # The apps whose permissions trustees hold: safeguarding in full, the rest to view and correct.
-TRUSTEE_APP_LABELS = ("safeguarding", "groups", "group_sessions", "members", "charity")
+TRUSTEE_APP_LABELS = ("safeguarding", "groups", "group_sessions", "members", "charity", "care")
 
 
 def sync_trustees_group(**kwargs) -> None:

@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Finds sessions due a 24-hour or 1-hour reminder and queues one task per session and kind.
     "sessions-dispatch-reminders": {"task": "sessions.dispatch_due_reminders", "schedule": 300.0},
     "sessions-purge-join-tokens": {"task": "sessions.purge_join_tokens", "schedule": 3600.0},
+    # Welfare prompts are the server's, on time, with or without a leader's dashboard open.
+    "sessions-prompt-welfare": {"task": "sessions.prompt_welfare", "schedule": 30.0},
     # Tasks kept in the outbox while the broker was down are queued again (peersupport/outbox.py).
     "peersupport-flush-task-outbox": {"task": "peersupport.flush_task_outbox", "schedule": 60.0},
 }
@@ -394,5 +396,19 @@ CELERY_BEAT_SCHEDULE["safeguarding-suitability-renewals"] = {
 }
 CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
     "task": "safeguarding.tasks.purge_expired_records",
+    "schedule": 60.0 * 60 * 24,
+}
+
+# After the room closes (care/): follow-ups and conversations.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("peersupport"), "care")
+# An unclaimed follow-up: its group's leaders are emailed (once) after this many hours.
+FOLLOW_UP_UNCLAIMED_HOURS = envint("FOLLOW_UP_UNCLAIMED_HOURS", "3")
+# Still open this many hours after it was made: the trustees are told (once) and see it in the admin.
+FOLLOW_UP_OVERDUE_HOURS = envint("FOLLOW_UP_OVERDUE_HOURS", "24")
+# Conversation messages not tied to a concern or case are deleted after this many days.
+CONVERSATION_RETENTION_DAYS = envint("CONVERSATION_RETENTION_DAYS", "90")
+CELERY_BEAT_SCHEDULE["care-follow-up-reminders"] = {"task": "care.tasks.dispatch_follow_up_emails", "schedule": 300.0}
+CELERY_BEAT_SCHEDULE["care-purge-old-conversations"] = {
+    "task": "care.tasks.purge_old_conversations",
     "schedule": 60.0 * 60 * 24,
 }

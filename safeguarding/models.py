@@ -139,8 +139,9 @@ class ContactAccess(models.Model):
 
 class ConcernQuerySet(models.QuerySet):
     def raised_with_leaders_of(self, group):
-        """Concerns a group's leaders may read: raised with them (not those a leader sent to the trustees)."""
-        return self.filter(group=group, to_trustees=False)
+        """Concerns a group's leaders may read: raised with them, or recorded by a leader from the room (those
+        go to the trustees too); not those a leader raised with the trustees alone."""
+        return self.filter(group=group).filter(models.Q(to_trustees=False) | models.Q(source=Concern.Source.SESSION))
 
     def open(self):
         return self.exclude(status=Concern.Status.CLOSED)
@@ -250,6 +251,11 @@ class Concern(models.Model):
 
     def audit_label(self) -> str:
         return f"concern #{self.pk}"
+
+    @property
+    def leaders_may_read(self) -> bool:
+        """The group's leaders may read it (see ConcernQuerySet.raised_with_leaders_of)."""
+        return not self.to_trustees or self.source == self.Source.SESSION
 
     @property
     def is_with_trustees(self) -> bool:

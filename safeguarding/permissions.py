@@ -61,7 +61,7 @@ def concern_role(user, concern: Concern) -> str | None:
         return None
     if is_trustee(user):
         return "trustee"
-    if not concern.to_trustees and is_active_leader(user, concern.group_id):
+    if concern.leaders_may_read and is_active_leader(user, concern.group_id):
         return "leader"
     if concern.raised_by_id == user.pk:
         return "raiser"

@@ -26,10 +26,19 @@ def hash_token(token: str) -> str:
 
 class GroupSessionQuerySet(models.QuerySet):
     def upcoming(self):
-        return self.filter(ends_at__gt=timezone.now()).exclude(status=GroupSession.Status.CANCELLED)
+        """Still to come or happening now: scheduled and not yet over, or open (a leader may run past the end).
+        Ended and cancelled sessions never count as coming up, whatever their planned times."""
+        return self.filter(
+            models.Q(status=GroupSession.Status.SCHEDULED, ends_at__gt=timezone.now())
+            | models.Q(status=GroupSession.Status.OPEN)
+        )
 
     def past(self):
-        return self.filter(ends_at__lte=timezone.now())
+        """Everything that is not coming up: over, ended early or cancelled."""
+        return self.exclude(
+            models.Q(status=GroupSession.Status.SCHEDULED, ends_at__gt=timezone.now())
+            | models.Q(status=GroupSession.Status.OPEN)
+        )
 
     def for_member(self, user):
         from groups.models import Membership
@@ -176,6 +185,7 @@ class Attendance(models.Model):
     joined_at = models.DateTimeField(default=timezone.now, help_text="When they first joined this session.")
     last_joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True, help_text="A leader removed them from this session.")
     times_joined = models.PositiveSmallIntegerField(default=1)
 
     objects = AttendanceQuerySet.as_manager()

@@ -31,7 +31,14 @@ from sessions.permissions import get_session_for_user, require_agreement
 from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room_protocol import TYPES, Command, ProtocolError
 from sessions.seat_query import fetch_seat
-from sessions.services import SessionStateError, camera_off_notices_for, end_session, record_leave
+from sessions.services import (
+    SessionStateError,
+    camera_off_notices_for,
+    end_session,
+    record_entry,
+    record_leave,
+    record_removal,
+)
 
 REMOVED_FROM_SESSION = (
     "A leader has asked you to leave this session, so you can't rejoin it. "
@@ -193,9 +200,11 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def participant_payload(participant: RoomParticipant) -> dict:
+def participant_payload(participant: RoomParticipant, *, left_without_check_in: bool = False) -> dict:
     user = participant.user
     return {
+        # Presence lives on the roster, not in the alert inbox: "left without a check-in" is said here.
+        "left_without_check_in": left_without_check_in,
         "user_id": participant.user_id,
         "name": user.display_name,
         "pronouns": user.pronouns,
@@ -243,11 +252,9 @@ def _alerts_with_people():
     return RoomAlert.objects.select_related("user", "acknowledged_by", "lowered_by")
 
 
-def _participant_event(participant: RoomParticipant) -> Delivery:
-    return Delivery(
-        live.leaders_group(participant.session_id),
-        {"type": "participant", "participant": participant_payload(participant)},
-    )
+def _participant_event(participant: RoomParticipant, *, left_without_check_in: bool = False) -> Delivery:
+    payload = participant_payload(participant, left_without_check_in=left_without_check_in)
+    return Delivery(live.leaders_group(participant.session_id), {"type": "participant", "participant": payload})
 
 
 def _alert_event(alert: RoomAlert, *, text: str | None = None, required: bool = False) -> Delivery:
@@ -283,6 +290,8 @@ def enter(session: GroupSession, membership: Membership, *, channel_name: str | 
     )
     participant.session = session
     returning = participant.left_at is not None
+    if created or returning:
+        record_entry(session, user)  # the register counts every route into the room, leaders too
     if returning:
         participant.left_at = None
         participant.joined_at = now
@@ -339,21 +348,22 @@ def _mark_left(participant: RoomParticipant, *, check_in: str | None, note: str 
     participant.save(update_fields=["left_at", "stepped_out_at"])
     hands = RoomAlert.objects.raised_hands().filter(session_id=participant.session_id, user_id=participant.user_id)
     record_leave(participant.session, participant.user)
-    deliveries = [_participant_event(participant)] + [_alert_event(hand) for hand in _lower(hands, actor=None)]
-    if not participant.is_leader:
-        if check_in:
-            alert = RoomAlert.objects.create(
-                session_id=participant.session_id,
-                user=participant.user,
-                kind=RoomAlert.Kind.CHECK_IN,
-                check_in=check_in,
-                had_note=bool(note),
-            )
-        else:
-            alert = RoomAlert.objects.create(
-                session_id=participant.session_id, user=participant.user, kind=RoomAlert.Kind.LEFT
-            )
+    unchecked = not participant.is_leader and not check_in
+    deliveries = [_participant_event(participant, left_without_check_in=unchecked)]
+    deliveries += [_alert_event(hand) for hand in _lower(hands, actor=None)]
+    if check_in and not participant.is_leader:
+        alert = RoomAlert.objects.create(
+            session_id=participant.session_id,
+            user=participant.user,
+            kind=RoomAlert.Kind.CHECK_IN,
+            check_in=check_in,
+            had_note=bool(note),
+        )
         deliveries.append(_alert_event(alert, text=note or None))
+    elif unchecked:
+        # Kept for the follow-ups made when the session ends; shown on the roster only (a reload or a flaky
+        # phone would otherwise pile up cards in the leaders' inbox).
+        RoomAlert.objects.create(session_id=participant.session_id, user=participant.user, kind=RoomAlert.Kind.LEFT)
     return Outcome(reply={}, deliveries=deliveries)
 
 
@@ -455,14 +465,19 @@ def back(seat: Seat) -> Outcome:
     if participant.stepped_out_at is not None:
         participant.stepped_out_at = None
         participant.save(update_fields=["stepped_out_at"])
-    # A welfare prompt for this time away is no longer current.
-    RoomAlert.objects.filter(
+    # A welfare prompt for this time away is no longer current: the leaders' inbox is told at once.
+    prompts = RoomAlert.objects.filter(
         session_id=participant.session_id, user=seat.user, kind=RoomAlert.Kind.WELFARE, lowered_at__isnull=True
-    ).update(lowered_at=timezone.now())
+    )
+    settled = _lower(prompts, actor=None)
     state = member_state(participant, hand_raised=_hand_is_up(participant))
     return Outcome(
         reply=done("back", "Welcome back. The leaders can see you've returned.", state=state),
-        deliveries=[_participant_event(participant), _self_state_event(participant, state)],
+        deliveries=[
+            _participant_event(participant),
+            *map(_alert_event, settled),
+            _self_state_event(participant, state),
+        ],
     )
 
 
@@ -593,6 +608,41 @@ def leave(seat: Seat, *, choice: str, note: str = "") -> Outcome:
     return outcome
 
 
+# --- after the session has ended ------------------------------------------------------------------
+
+# After the end nobody is in the room to read a note, and notes are never kept: so just these two.
+AFTER_END_CHECK_IN = [
+    (RoomAlert.CheckIn.OK, "I'm OK"),
+    (RoomAlert.CheckIn.CONTACT, "I'd like someone to contact me"),
+]
+
+
+def check_in_due_after_end(session: GroupSession, user) -> bool:
+    """The person was still in the room when the session ended, and has not given the leaving check-in yet."""
+    if not session.is_ended:
+        return False
+    return (
+        RoomParticipant.objects.filter(session=session, user=user, left_when_ended=True, is_leader=False).exists()
+        and not RoomAlert.objects.filter(session=session, user=user, kind=RoomAlert.Kind.CHECK_IN).exists()
+    )
+
+
+@transaction.atomic
+def check_in_after_end(session: GroupSession, user, *, choice: str) -> RoomAlert:
+    """The leaving check-in, given after a leader ended the session. Once; what asks a leader to act later
+    becomes a follow-up (care/ listens to checked_in_after_end). ValidationError for a bad or late answer."""
+    from sessions.signals import checked_in_after_end
+
+    if choice not in dict(AFTER_END_CHECK_IN):
+        raise ValidationError({"choice": "Please choose one of the options."})
+    GroupSession.objects.select_for_update().filter(pk=session.pk).first()  # one check-in, however many tabs
+    if not check_in_due_after_end(session, user):
+        raise ValidationError("Thank you: your check-in for this session has already reached the leaders.")
+    alert = RoomAlert.objects.create(session=session, user=user, kind=RoomAlert.Kind.CHECK_IN, check_in=choice)
+    checked_in_after_end.send(sender=RoomAlert, alert=alert)
+    return alert
+
+
 # --- leader actions ----------------------------------------------------------------------------
 
 
@@ -716,6 +766,7 @@ def remove_from_session(session: GroupSession, member_user, *, actor, reason: st
     participant.stepped_out_at = None
     participant.save(update_fields=["removed_at", "removed_by", "left_at", "stepped_out_at"])
     _lower(RoomAlert.objects.raised_hands().filter(session=session, user=member_user), actor=actor)
+    record_removal(session, member_user)
     try:
         remove_member(membership, actor=actor, kind="session", reasons=[reason], note=note, session=session)
     except ValidationError as exc:
@@ -842,8 +893,10 @@ def snapshot(session: GroupSession) -> dict:
         .order_by("user__display_name", "user_id")
         if m.user_id not in seen
     ]
-    # 3: the alert inbox, hands in the order they went up
+    # 3: the alert inbox, hands in the order they went up ("left" rows say who left without a check-in)
     alerts = list(_alerts_with_people().filter(session=session).order_by("created_at", "id"))
+    unchecked = {a.user_id for a in alerts if a.kind == RoomAlert.Kind.LEFT and a.lowered_at is None}
+    alerts = [a for a in alerts if a.kind != RoomAlert.Kind.LEFT]
     # 4: camera-off notices (the reasons are for this session's leaders only)
     camera_off = [
         {"user_id": n.user_id, "name": n.user.display_name, "reason": n.reason, "standing": n.standing}
@@ -859,11 +912,53 @@ def snapshot(session: GroupSession) -> dict:
             "welfare_threshold_minutes": session.group.welfare_threshold_minutes,
         },
         "server_time": timezone.now().isoformat(),
-        "participants": [participant_payload(p) for p in participants],
+        "participants": [
+            participant_payload(p, left_without_check_in=p.status == "left" and p.user_id in unchecked)
+            for p in participants
+        ],
+        "summary": urgent_summary(alerts),
         "to_arrive": to_arrive,
         "alerts": [alert_payload(a) for a in alerts],
         "camera_off": camera_off,
     }
+
+
+# What needs a leader now comes first on the dashboard, above routine notices (static/js/dashboard.js ranks
+# the same way).
+URGENT_KINDS = (RoomAlert.Kind.TRIGGERED, RoomAlert.Kind.WELFARE, RoomAlert.Kind.MESSAGE)
+SUMMARY_WORDS = {
+    "hand": ("hand up", "hands up"),
+    "triggered": ("found something triggering", "found something triggering"),
+    "welfare": ("out for a while", "out for a while"),
+    "contact": ("asked to be contacted", "asked to be contacted"),
+    "message": ("private message", "private messages"),
+}
+
+
+def is_urgent(alert: RoomAlert) -> bool:
+    """Not yet acknowledged, and about someone's wellbeing: triggering, welfare, a private message, "contact me"."""
+    if alert.acknowledged_at or alert.lowered_at or alert.concern_recorded_at:
+        return False
+    return alert.kind in URGENT_KINDS or (
+        alert.kind == RoomAlert.Kind.CHECK_IN and alert.check_in == RoomAlert.CheckIn.CONTACT
+    )
+
+
+def urgent_summary(alerts: list[RoomAlert]) -> str:
+    """One short line of what needs the leaders now, e.g. "Needs you now: 2 hands up, 1 found something triggering"."""
+    counts: dict[str, int] = {}
+    for alert in alerts:
+        if alert.kind == RoomAlert.Kind.HAND and alert.lowered_at is None:
+            key = "hand"
+        elif is_urgent(alert):
+            key = "contact" if alert.kind == RoomAlert.Kind.CHECK_IN else alert.kind
+        else:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+    if not counts:
+        return "Nothing needs you right now."
+    parts = [f"{counts[key]} {words[counts[key] != 1]}" for key, words in SUMMARY_WORDS.items() if key in counts]
+    return "Needs you now: " + ", ".join(parts) + "."
 
 
 def welcome(session: GroupSession, user) -> dict:

@@ -38,6 +38,10 @@ class RoomParticipant(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    left_when_ended = models.BooleanField(
+        default=False, help_text="Still in the room when a leader ended the session: offered the leaving check-in."
+    )
+    stepped_out_at_end = models.BooleanField(default=False, help_text="Stepped out and not back when it ended.")
 
     objects = RoomParticipantQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +17,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groups.models import Membership
+from groups.permissions import agreement_required
 from safeguarding.models import Concern, Removal
 from sessions import live, room, room_limit
+from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user
 from sessions.room_models import RoomParticipant
 from sessions.room_protocol import ProtocolError, parse
@@ -78,10 +80,14 @@ def _leader_names(session) -> list[str]:
 @never_cache
 @login_required
 @require_GET
+@agreement_required
 def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
     """The member's room. Opening it is coming into the room (works without JavaScript)."""
     session, membership, not_open = _room_or_not_open(request, session_id)
     if not_open:
+        ended = GroupSession.objects.filter(pk=session_id, status=GroupSession.Status.ENDED).first()
+        if ended and room.check_in_due_after_end(ended, request.user):
+            return redirect("sessions:room_left", session_id=session_id)
         return not_open
     if membership.is_leader:
         return redirect("sessions:dashboard", session_id=session.pk)
@@ -114,11 +120,25 @@ def room_state(request: HttpRequest, session_id: int) -> JsonResponse:
         return JsonResponse(room.error("not_in_room", "Please open the room page to come in."), status=409)
 
 
+@never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 def room_left(request: HttpRequest, session_id: int) -> HttpResponse:
-    """After leaving: a kind goodbye, and the way back in."""
+    """After leaving: a kind goodbye, and the way back in. Whoever was still in the room when a leader ended
+    the session is offered the leaving check-in here (a plain form: it works without JavaScript)."""
     session, _ = get_session_for_user(request.user, session_id)
-    return render(request, "sessions/room_left.html", {"session": session})
+    due = room.check_in_due_after_end(session, request.user)
+    error = ""
+    if request.method == "POST":
+        try:
+            room.check_in_after_end(session, request.user, choice=request.POST.get("choice", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, "Thank you. The leaders have your check-in.")
+            return redirect("sessions:room_left", session_id=session.pk)
+    context = {"session": session, "check_in_due": due, "choices": room.AFTER_END_CHECK_IN, "error": error}
+    return render(request, "sessions/room_left.html", context, status=400 if error else 200)
 
 
 def _act(request: HttpRequest, session_id: int, *, leader: bool, back: str) -> HttpResponse:
@@ -186,19 +206,50 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "group": session.group,
         "snapshot": snapshot,
-        "participants": _by_attention(
-            _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
-            welfare_minutes=session.group.welfare_threshold_minutes,
+        "participants": _with_marks(
+            _by_attention(
+                _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
+                welfare_minutes=session.group.welfare_threshold_minutes,
+            ),
+            snapshot,
         ),
         "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
-        "other_alerts": [a for a in reversed(alerts) if a["kind"] != "hand"],
+        # Urgent first (triggering, welfare, private messages, "contact me" not yet seen), then newest first.
+        "other_alerts": sorted(
+            (a for a in reversed(alerts) if a["kind"] != "hand"), key=lambda a: not _urgent_payload(a)
+        ),
         # The same <option>s in every row of the roster: built once, not once per person (bench/: pages).
         "removal_reason_options": format_html_join("", '<option value="{}">{}</option>', Removal.Reason.choices),
         "concern_categories": Concern.Category.choices,
         "risk_levels": Concern.RiskLevel.choices,
         "concern_kinds": sorted(room.CONCERN_KINDS),
+        "write_kinds": ["message", "triggered", "check_in", "held_chat", "welfare"],  # care.permissions
     }
     return render(request, "sessions/dashboard.html", context)
+
+
+def _urgent_payload(alert: dict) -> bool:
+    """room.is_urgent for a snapshot's alert (static/js/dashboard.js has the same rule)."""
+    if alert["acknowledged_at"] or alert["lowered_at"] or alert["concern_recorded"]:
+        return False
+    return alert["kind"] in room.URGENT_KINDS or (alert["kind"] == "check_in" and alert["check_in"] == "contact")
+
+
+def _with_marks(people: list[dict], snapshot: dict) -> list[dict]:
+    """Each person's marks on the compact roster: hand up, an alert that needs a look, camera off
+    (static/js/dashboard.js: personMarks, the same rule)."""
+    alerts = snapshot["alerts"]
+    hands = {a["user_id"] for a in alerts if a["kind"] == "hand" and not a["lowered_at"]}
+    flagged = {a["user_id"] for a in alerts if a["kind"] != "hand" and _urgent_payload(a)}
+    camera_off = {n["user_id"] for n in snapshot["camera_off"]}
+    for person in people:
+        user_id = person["user_id"]
+        person["marks"] = [
+            label
+            for label, on in (("Hand up", hands), ("Needs a look", flagged), ("Camera off", camera_off))
+            if user_id in on
+        ]
+    return people
 
 
 def _by_attention(people: list[dict], *, welfare_minutes: int) -> list[dict]:

@@ -20,6 +20,7 @@ from groups.models import Membership, SupportGroup
 from safeguarding.audit import record
 from safeguarding.text import required_visible_text
 from sessions.models import Attendance, CalendarFeed, CameraOffNotice, GroupSession, JoinToken, hash_token
+from sessions.signals import session_ended
 
 SERIES_EVERY = {"weekly": timedelta(weeks=1), "fortnightly": timedelta(weeks=2)}
 MAX_SERIES_COUNT = 26
@@ -226,9 +227,18 @@ def end_session(session: GroupSession, *, actor) -> GroupSession:
     locked.save(update_fields=["status", "ended_at"])
     Attendance.objects.filter(session=locked, left_at__isnull=True).update(left_at=now)
     JoinToken.objects.filter(session=locked, used_at__isnull=True).delete()
+    # Whoever is still in the room leaves with the session, not "without a check-in": they are offered the
+    # leaving check-in after the end instead (sessions/room_views.py: room_left). Marked here, before the
+    # sockets close, so the closing sockets find them already gone and raise no "left" alert.
+    from sessions.room_models import RoomParticipant
+
+    in_room = RoomParticipant.objects.in_room().filter(session=locked)
+    in_room.filter(stepped_out_at__isnull=False).update(stepped_out_at_end=True)
+    in_room.update(left_at=now, left_when_ended=True)
     record("sessions.session.ended", actor=actor, subject=locked)
     session_id = locked.pk
     transaction.on_commit(lambda: _close_live_room(session_id))
+    session_ended.send(sender=GroupSession, session=locked, actor=actor)
     return locked
 
 
@@ -339,6 +349,22 @@ def record_join(session: GroupSession, user) -> Attendance:
 def record_leave(session: GroupSession, user) -> None:
     """Note that someone left (the live room calls this too). Nothing happens if they were not marked as in."""
     Attendance.objects.filter(session=session, user=user, left_at__isnull=True).update(left_at=timezone.now())
+
+
+def record_entry(session: GroupSession, user) -> None:
+    """Someone came into the room, by whatever route (the join ticket, "Go to the session room", a leader's
+    dashboard): make sure the register has them. Coming back after leaving counts as joining again; a
+    second tab or a reconnect while they are still in does not."""
+    if Attendance.objects.filter(session=session, user=user, left_at__isnull=True).exists():
+        return
+    record_join(session, user)
+
+
+def record_removal(session: GroupSession, user) -> None:
+    """A leader removed someone from the session: the register shows the removal's own time, marked removed."""
+    now = timezone.now()
+    Attendance.objects.get_or_create(session=session, user=user, defaults={"joined_at": now, "last_joined_at": now})
+    Attendance.objects.filter(session=session, user=user).update(left_at=now, removed_at=now)
 
 
 # --- camera-off notices -----------------------------------------------------------------------

@@ -47,21 +47,23 @@ def _refused(request: HttpRequest, session: GroupSession, message: str) -> HttpR
 @require_GET
 def group_sessions(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_user(request.user, slug)
-    now = timezone.now()
     sessions = group.sessions.without_link()
-    upcoming = sessions.filter(Q(ends_at__gt=now) | Q(status=GroupSession.Status.OPEN)).order_by("starts_at")
+    upcoming = sessions.upcoming().order_by("starts_at")
+    # Cancelled sessions that were still to come: listed apart, so nobody mistakes them for coming up.
+    not_happening = Q(status=GroupSession.Status.CANCELLED, ends_at__gt=timezone.now())
+    cancelled = sessions.filter(not_happening).order_by("starts_at")
     past = []
     if membership.is_leader:
         past = (
-            sessions.filter(ends_at__lte=now)
-            .exclude(status=GroupSession.Status.OPEN)
+            sessions.past()
+            .exclude(not_happening)
             .annotate(attended=Count("attendances"))
             .order_by("-starts_at")[:PAST_SESSIONS_SHOWN]
         )
     return render(
         request,
         "sessions/group_sessions.html",
-        {"group": group, "membership": membership, "upcoming": upcoming, "past": past},
+        {"group": group, "membership": membership, "upcoming": upcoming, "cancelled": cancelled, "past": past},
     )
 
 

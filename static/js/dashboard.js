@@ -138,9 +138,14 @@ function updateAlert(node, a) {
   const text = texts.get(a.id);
   setField(node, "text", text, { hideWhenEmpty: true });
   const mayHaveWords = a.had_note || a.kind === "message" || a.kind === "held_chat";
-  setField(node, "text_note", !text && mayHaveWords ? "The words were shown live only and aren't kept." : "", {
+  const at = formatTime(timeFormat, a.created_at);
+  setField(node, "text_note", !text && mayHaveWords ? `The words were shown only to the leaders here at ${at}, and aren't kept.` : "", {
     hideWhenEmpty: true,
   });
+  // A conversation about it with the member, after the session (care/): the URL is built from the page's.
+  part(node, "write").hidden = !WRITE_KINDS.has(a.kind);
+  node.querySelector('[data-field="write_link"]').href = root.dataset.writeUrl.replace("/0/", `/${a.id}/`);
+  part(node, "write").querySelector('[data-field="name_for_button"]').textContent = ` (${a.name})`;
   const status = [];
   if (a.acknowledged_by) status.push(`Acknowledged by ${a.acknowledged_by}.`);
   if (a.kind === "hand" && a.lowered_at) status.push(a.lowered_by ? `Hand lowered by ${a.lowered_by}.` : "Hand lowered.");
@@ -172,6 +177,16 @@ function createPerson(p) {
   return node;
 }
 
+// The compact roster's marks (sessions/room_views.py: _with_marks, the same rule).
+function personMarks(p) {
+  const mine = [...room.alerts.values()].filter((a) => a.user_id === p.user_id);
+  const marks = [];
+  if (mine.some((a) => a.kind === "hand" && !a.lowered_at)) marks.push("Hand up");
+  if (mine.some((a) => a.kind !== "hand" && isUrgent(a))) marks.push("Needs a look");
+  if (room.cameraOff.some((n) => n.user_id === p.user_id)) marks.push("Camera off");
+  return marks;
+}
+
 function updatePerson(node, p) {
   node.dataset.status = p.status;
   setField(node, "name", p.name);
@@ -187,9 +202,11 @@ function updatePerson(node, p) {
     if (overdue) since += ": longer than usual, maybe check in with them";
   } else if (p.status === "left" || p.status === "removed") {
     since = `at ${formatTime(timeFormat, p.left_at)}`;
+    if (p.status === "left" && p.left_without_check_in) since += ", without a check-in";
   }
   setField(node, "since", since);
   node.classList.toggle("is-overdue", overdue);
+  setField(node, "marks", personMarks(p).join(" · "), { hideWhenEmpty: true });
   setField(node, "passing", p.passing ? "Would rather not talk today" : "", { hideWhenEmpty: true });
   for (const label of node.querySelectorAll('[data-field="name_for_button"]')) label.textContent = ` ${p.name}`;
   const isMember = !p.is_leader && p.status !== "removed";
@@ -208,6 +225,35 @@ function renderSimpleList(id, items, textOf) {
     }),
   );
   document.getElementById(id + "-empty").hidden = items.length > 0;
+}
+
+const WRITE_KINDS = new Set(["message", "triggered", "check_in", "held_chat", "welfare"]);
+
+// The same rules as sessions/room.py: is_urgent and urgent_summary.
+const URGENT_KINDS = new Set(["triggered", "welfare", "message"]);
+const SUMMARY_WORDS = [
+  ["hand", "hand up", "hands up"],
+  ["triggered", "found something triggering", "found something triggering"],
+  ["welfare", "out for a while", "out for a while"],
+  ["contact", "asked to be contacted", "asked to be contacted"],
+  ["message", "private message", "private messages"],
+];
+
+function isUrgent(a) {
+  if (a.acknowledged_at || a.lowered_at || a.concern_recorded) return false;
+  return URGENT_KINDS.has(a.kind) || (a.kind === "check_in" && a.check_in === "contact");
+}
+
+function urgentSummary(hands, others) {
+  const counts = new Map([["hand", hands.length]]);
+  for (const a of others.filter(isUrgent)) {
+    const key = a.kind === "check_in" ? "contact" : a.kind;
+    counts.set(key, (counts.get(key) || 0) + 1);
+  }
+  const parts = SUMMARY_WORDS.filter(([key]) => counts.get(key)).map(
+    ([key, one, many]) => `${counts.get(key)} ${counts.get(key) === 1 ? one : many}`,
+  );
+  return parts.length ? `Needs you now: ${parts.join(", ")}.` : "Nothing needs you right now.";
 }
 
 function byTime(a, b) {
@@ -279,9 +325,16 @@ function render() {
 function renderAll() {
   const alerts = [...room.alerts.values()];
   const hands = alerts.filter((a) => a.kind === "hand" && !a.lowered_at).sort(byTime);
-  const others = alerts.filter((a) => a.kind !== "hand").sort(byTime).reverse();
+  // Presence ("left") lives on the roster; urgent alerts come first, then the newest.
+  const others = alerts
+    .filter((a) => a.kind !== "hand" && a.kind !== "left")
+    .sort(byTime)
+    .reverse()
+    .sort((a, b) => isUrgent(b) - isUrgent(a));
   syncList(document.getElementById("hands"), hands, (a) => a.id, createAlert, updateAlert);
   document.getElementById("hands-empty").hidden = hands.length > 0;
+  document.getElementById("lower-all-form").hidden = hands.length === 0;
+  document.getElementById("dash-summary").textContent = urgentSummary(hands, others);
   syncList(document.getElementById("alerts"), others, (a) => a.id, createAlert, updateAlert);
   document.getElementById("alerts-empty").hidden = others.length > 0;
   const people = [...room.participants.values()].sort(byAttention);

@@ -184,8 +184,12 @@ function onMessage(data) {
       announce(data.message);
       break;
     case "closed":
-    case "session_ended":
       finish(data.message);
+      break;
+    case "session_ended":
+      // The leaving check-in is offered on the "left" page after the end.
+      finish(data.message);
+      window.location.assign(root.dataset.leftUrl);
       break;
     case "left":
       window.location.assign(root.dataset.leftUrl);

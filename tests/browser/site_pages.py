@@ -53,6 +53,9 @@ class Site:
     unverified_email_key: str
     password_reset_key: str
     calendar_token: str
+    follow_up: Any = None
+    conversation: Any = None
+    room_alert: Any = None
 
     def user(self, role: str):
         return {ANONYMOUS: None, MEMBER: self.cast.member, LEADER: self.cast.leader, TRUSTEE: self.cast.trustee}[role]
@@ -65,11 +68,13 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     from allauth.account.utils import user_pk_to_url_str
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 
+    from care.conversations import start_conversation
+    from care.models import FollowUp
     from groups import services as group_services
     from groups.models import Membership
     from safeguarding import services as safeguarding
     from sessions import services as session_services
-    from sessions.models import Attendance, GroupSession
+    from sessions.models import Attendance, GroupSession, RoomAlert
 
     weekend = group_factory("Weekend group")
     membership_factory(weekend, cast.member, agreed=False)
@@ -125,6 +130,11 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         unverified_email_key=email_key,
         password_reset_key=reset_key,
         calendar_token=calendar_token,
+        follow_up=FollowUp.objects.create(
+            group=cast.group, session=past, member=cast.member, kind="contact", happened_at=now, due_at=now
+        ),
+        conversation=start_conversation(actor=cast.member, group=cast.group, body="Could someone call me?"),
+        room_alert=RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.MESSAGE),
     )
 
 
@@ -416,6 +426,31 @@ ENTRIES: list[Entry] = [
     Entry("safeguarding:concern_escalate", L, kwargs=lambda site: {"pk": site.concern.pk}, kind=ACTION),
     Entry("safeguarding:group_safeguarding", L, kwargs=slug),
     Entry("safeguarding:group_concerns", L, kwargs=slug),
+    # Follow-ups and conversations (care/).
+    Entry("care:group_follow_ups", L, kwargs=slug),
+    Entry("care:follow_up_claim", L, kwargs=lambda site: {"pk": site.follow_up.pk}, kind=ACTION),
+    Entry("care:follow_up_close", L, kwargs=lambda site: {"pk": site.follow_up.pk}, kind=ACTION),
+    Entry("care:follow_up_write", L, kwargs=lambda site: {"pk": site.follow_up.pk}),
+    Entry("care:conversations", M),
+    Entry("care:conversations", L),
+    Entry("care:conversation", M, kwargs=lambda site: {"pk": site.conversation.pk}),
+    Entry("care:conversation", L, kwargs=lambda site: {"pk": site.conversation.pk}),
+    Entry("care:message_leaders", M, kwargs=lambda site: {"slug": site.weekend_group.slug}),
+    Entry(
+        "care:message_leaders",
+        M,
+        kwargs=slug,
+        kind=REDIRECT,
+        why="the member already writes to these leaders: their conversation opens",
+    ),
+    Entry("care:concern_write", L, kwargs=lambda site: {"pk": site.concern.pk}),
+    Entry(
+        "care:alert_write",
+        L,
+        kwargs=lambda site: {"pk": site.room_alert.pk},
+        kind=REDIRECT,
+        why="the member already writes to these leaders: their conversation opens",
+    ),
     Entry("safeguarding:raise_concern", M, kwargs=slug),
     Entry(
         "safeguarding:raise_concern",

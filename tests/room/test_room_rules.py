@@ -123,7 +123,9 @@ def test_last_socket_closing_means_the_member_has_left(cast, open_session, membe
     membership = Membership.objects.get(user=cast.member, group=cast.group)
     room.enter(open_session, membership, channel_name="tab!1")
     outcome = room.disconnect(open_session.pk, cast.member.pk, channel_name="tab!1")
-    assert [d.payload["type"] for d in outcome.deliveries] == ["participant", "alert"]
+    # The roster says they left without a check-in; the row is kept for follow-ups, not shown in the inbox.
+    assert [d.payload["type"] for d in outcome.deliveries] == ["participant"]
+    assert outcome.deliveries[0].payload["participant"]["left_without_check_in"] is True
     assert RoomAlert.objects.get().kind == RoomAlert.Kind.LEFT
 
 

@@ -51,11 +51,11 @@ def test_members_who_may_not_take_part_are_refused(auth_client, cast, open_sessi
     assert auth_client(getattr(cast, who)).get(room_url(open_session)).status_code == 403
 
 
-def test_member_who_has_not_agreed_to_the_current_guidelines_is_refused(auth_client, cast, open_session):
+def test_member_who_has_not_agreed_to_the_current_guidelines_is_sent_to_agree(auth_client, cast, open_session):
     GuidelinesVersion.objects.create(group=cast.group, number=2)
     response = auth_client(cast.member).get(room_url(open_session))
-    assert response.status_code == 403
-    assert b"agree" in response.content
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("groups:agree", args=[cast.group.slug]))
 
 
 def test_member_removed_from_this_session_is_told_kindly_they_cannot_rejoin(auth_client, cast, open_session):

@@ -138,7 +138,7 @@ def test_presence_is_the_same_whichever_process_is_asked(daphne_processes, cast,
         while left["participant"]["name"] != "Member Mo":
             left = receive_until(leader, "participant")
         assert left["participant"]["status"] == "left"
-        assert receive_until(leader, "alert")["alert"]["kind"] == "left"
+        assert left["participant"]["left_without_check_in"] is True
     assert RoomParticipant.objects.get(session=open_session, user=cast.member).left_at is not None
 
 

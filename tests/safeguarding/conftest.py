@@ -139,6 +139,10 @@ def one_of_everything(cast, session_factory):
     asking.request_note = value("request_note")
     asking.save(update_fields=["request_note"])
     rows[("groups.Membership", "request_note")] = asking.pk
+    from care.conversations import start_conversation
+
+    conversation = start_conversation(actor=cast.member, group=cast.group, body=value("body"))
+    rows[("care.Message", "body")] = conversation.messages.get().pk
     return rows
 
 

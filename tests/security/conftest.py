@@ -62,6 +62,9 @@ class Side:
     invitation_token: str
     feed_token: str
     markers: dict[str, str] = field(default_factory=dict)
+    follow_up: object = None
+    conversation: object = None
+    room_alert: object = None
 
 
 @dataclass
@@ -140,6 +143,30 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         invitation_token=token,
         feed_token=sessions.new_calendar_feed(member),
         markers=m,
+        follow_up=_follow_up(group, upcoming, member),
+        conversation=_conversation(group, member, xss(m["member"] + "-message")),
+        room_alert=_room_alert(open_now, member),
+    )
+
+
+def _room_alert(session, member):
+    from sessions.models import RoomAlert
+
+    return RoomAlert.objects.create(session=session, user=member, kind=RoomAlert.Kind.MESSAGE)
+
+
+def _conversation(group, member, text):
+    from care.conversations import start_conversation
+
+    return start_conversation(actor=member, group=group, body=text)
+
+
+def _follow_up(group, session, member):
+    from care.models import FollowUp
+
+    now = timezone.now()
+    return FollowUp.objects.create(
+        group=group, session=session, member=member, kind="contact", happened_at=now, due_at=now + timedelta(days=1)
     )
 
 

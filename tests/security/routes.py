@@ -131,7 +131,7 @@ ROUTES: dict[str, Route] = {
     "sessions:room": Route(open_session, scoped=True),
     "sessions:room_action": Route(open_session, POST, scoped=True),
     "sessions:room_state": Route(open_session, scoped=True),
-    "sessions:room_left": Route(open_session, scoped=True),
+    "sessions:room_left": Route(open_session, BOTH, scoped=True),
     "sessions:dashboard": Route(open_session, scoped=True),
     "sessions:dashboard_action": Route(open_session, POST, scoped=True),
     "sessions:dashboard_snapshot": Route(open_session, scoped=True),
@@ -148,6 +148,15 @@ ROUTES: dict[str, Route] = {
         lambda w, s: {"slug": s.group.slug, "member_id": s.quiet.pk}, BOTH, scoped=True
     ),
     "safeguarding:reinstate": Route(lambda w, s: {"pk": s.removal.pk}, BOTH, scoped=True),
+    "care:group_follow_ups": Route(slug, scoped=True),
+    "care:follow_up_claim": Route(lambda w, s: {"pk": s.follow_up.pk}, POST, scoped=True),
+    "care:follow_up_close": Route(lambda w, s: {"pk": s.follow_up.pk}, POST, scoped=True),
+    "care:follow_up_write": Route(lambda w, s: {"pk": s.follow_up.pk}, BOTH, scoped=True),
+    "care:conversations": Route(none),
+    "care:conversation": Route(lambda w, s: {"pk": s.conversation.pk}, BOTH, scoped=True),
+    "care:message_leaders": Route(slug, BOTH, scoped=True),
+    "care:concern_write": Route(concern, BOTH, scoped=True),
+    "care:alert_write": Route(lambda w, s: {"pk": s.room_alert.pk}, BOTH, scoped=True),
 }
 
 
