@@ -138,6 +138,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"You've withdrawn your request to join {group.name}.")
         else:
             messages.success(request, f"You've left {group.name}. Thank you for being part of it; take care.")
+            return redirect(reverse("groups:mine") + "?left=1")  # the goodbye shows where help is
         return redirect("groups:mine")
     return render(request, "groups/leave.html", {"group": group, "membership": membership})
 

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "groups",
     "sessions.apps.GroupSessionsConfig",
     "safeguarding",
+    "care",
     "peersupport",
 ]
 

@@ -502,7 +502,10 @@ def triggered(seat: Seat, *, note: str = "") -> Outcome:
     alert = RoomAlert.objects.create(
         session_id=participant.session_id, user=seat.user, kind=RoomAlert.Kind.TRIGGERED, had_note=bool(note)
     )
-    message = "Thank you for saying. The leaders have been told, and only them."
+    message = (
+        "Thank you for saying. The leaders have been told, and only them. If you'd like to talk to someone now, "
+        "“Need help now?” at the top of the page has numbers you can call or text."
+    )
     return Outcome(reply=done("triggered", message), deliveries=[_alert_event(alert, text=note or None)])
 
 

@@ -1,6 +1,7 @@
 // The member's room page. The page works without this script (every button is a form POST);
 // this upgrades it to the live socket, and falls back to posting the form while the socket is down.
 import { RoomSocket, formMessage, postForm, getJSON, timeFormatter, appendLogLine } from "./socket.js";
+import { showHelp } from "./room-help.js";
 
 const root = document.getElementById("room");
 const timeFormat = timeFormatter(root.dataset.timeZone);
@@ -106,6 +107,7 @@ function finish(message) {
   connection.textContent = message;
   for (const button of root.querySelectorAll("form[data-room-action] button")) button.disabled = true;
   announce(message);
+  showHelp();
 }
 
 function handleAnswer(data, form) {
@@ -120,6 +122,7 @@ function handleAnswer(data, form) {
       return;
     }
     if (data.action !== "chat") announce(data.message);
+    if (data.action === "triggered") showHelp();
   } else if (data.type === "error") {
     announce(data.message, { isError: true });
     if (form) form.querySelector("textarea, input[type=text]")?.focus();

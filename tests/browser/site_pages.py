@@ -101,6 +101,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     )
     invitation, token = group_services.create_invitation(cast.group, actor=cast.leader, note="For Robin")
     calendar_token = session_services.new_calendar_feed(cast.member)
+    _care_records(cast, past)
 
     newcomer = user_factory("newcomer@example.org", display_name="Newcomer", verified=False)
     email_key = EmailConfirmationHMAC(EmailAddress.objects.get(user=newcomer)).key
@@ -119,6 +120,18 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         unverified_email_key=email_key,
         password_reset_key=reset_key,
         calendar_token=calendar_token,
+    )
+
+
+def _care_records(cast, past_session) -> None:
+    """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan."""
+    from care import services as care_services
+    from care.models import CrisisLine
+
+    if not CrisisLine.objects.exists():
+        CrisisLine.objects.create(name="Samaritans", when_to_use="Any time.", number="116 123")
+    care_services.save_safety_plan(
+        user=cast.member, sections={"warning_signs": "Not sleeping."}, shared_groups=[cast.group]
     )
 
 
@@ -350,6 +363,14 @@ ENTRIES: list[Entry] = [
     Entry("sessions:dashboard", L, kwargs=open_session),
     Entry("sessions:dashboard_action", L, kwargs=open_session, kind=ACTION),
     Entry("sessions:dashboard_snapshot", L, kwargs=open_session, kind=DATA, why="JSON for the dashboard's script"),
+    # Care: help now, safety plans.
+    Entry("care:help", A),
+    Entry("care:help", M),
+    Entry("care:safety_plan", M),
+    Entry("care:safety_plan_print", M),
+    Entry("care:safety_plan_delete", M, kind=ACTION),
+    Entry("care:group_safety_plans", L, kwargs=slug),
+    Entry("care:shared_safety_plan", L, kwargs=member_of_group),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
     Entry(

@@ -84,6 +84,10 @@ ROUTES: dict[str, Route] = {
     "safeguarding:withdraw_contact_details": Route(none, POST),
     "safeguarding:my_concerns": Route(none),
     "safeguarding:concern_start": Route(none),
+    "care:help": Route(none),
+    "care:safety_plan": Route(none, BOTH),
+    "care:safety_plan_print": Route(none),
+    "care:safety_plan_delete": Route(none, POST),
     # Capability links: the token itself is the key (tests/groups and tests/sessions cover them).
     "groups:invitation": Route(lambda w, s: {"token": s.invitation_token}, BOTH),
     "sessions:calendar_feed": Route(lambda w, s: {"token": s.feed_token}),
@@ -138,6 +142,8 @@ ROUTES: dict[str, Route] = {
         lambda w, s: {"slug": s.group.slug, "member_id": s.quiet.pk}, BOTH, scoped=True
     ),
     "safeguarding:reinstate": Route(lambda w, s: {"pk": s.removal.pk}, BOTH, scoped=True),
+    "care:group_safety_plans": Route(slug, scoped=True),
+    "care:shared_safety_plan": Route(lambda w, s: {"slug": s.group.slug, "member_id": s.member.pk}, scoped=True),
 }
 
 

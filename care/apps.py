@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "care"
+    verbose_name = "Care: crisis help, safety plans, debriefs"

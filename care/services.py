@@ -1,0 +1,85 @@
+"""Care workflows: saving and sharing a safety plan, reading one shared with leaders, debriefs, the no-leader alert.
+
+Every function takes keyword-only arguments and an explicit actor, runs in one transaction and writes its
+audit entry there. Audit data never carries the words themselves (only ids and which sections changed).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from care.models import SAFETY_PLAN_SECTIONS, SafetyPlan
+from groups.models import Membership, SupportGroup
+from safeguarding.audit import record
+
+SECTION_NAMES = [name for name, _, _ in SAFETY_PLAN_SECTIONS]
+MAX_SECTION_LENGTH = 4000
+
+
+def groups_to_share_with(user):
+    """The groups whose leaders the member may share their plan with: those they are an active member of."""
+    return SupportGroup.objects.filter(
+        memberships__user=user,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__role=Membership.Role.MEMBER,
+        is_archived=False,
+    ).order_by("name")
+
+
+@transaction.atomic
+def save_safety_plan(*, user, sections: dict[str, str], shared_groups) -> SafetyPlan:
+    """Create or update the member's own plan, and which groups' leaders may read it (changes audited)."""
+    unknown = set(sections) - set(SECTION_NAMES)
+    if unknown:
+        raise ValidationError(f"Unknown sections: {', '.join(sorted(unknown))}")
+    too_long = [name for name, text in sections.items() if len(text) > MAX_SECTION_LENGTH]
+    if too_long:
+        raise ValidationError({name: f"Please keep this under {MAX_SECTION_LENGTH} characters." for name in too_long})
+    allowed = set(groups_to_share_with(user).values_list("pk", flat=True))
+    wanted = {group.pk for group in shared_groups}
+    if not wanted <= allowed:
+        raise ValidationError("You can share your plan only with the leaders of groups you belong to.")
+
+    plan, created = SafetyPlan.objects.select_for_update().get_or_create(user=user)
+    changed = [name for name in SECTION_NAMES if name in sections and getattr(plan, name) != sections[name]]
+    for name in changed:
+        setattr(plan, name, sections[name])
+    if changed:
+        plan.updated_at = timezone.now()
+        plan.save(update_fields=[*changed, "updated_at"])
+    if created or changed:
+        record(
+            "care.safety_plan.created" if created else "care.safety_plan.updated",
+            actor=user,
+            subject=plan,
+            data={"sections": changed},
+        )
+    before = set(plan.shared_with.values_list("pk", flat=True))
+    for group_id in sorted(wanted - before):
+        plan.shared_with.add(group_id)
+        record("care.safety_plan.shared", actor=user, subject=plan, data={"group_id": group_id})
+    for group_id in sorted(before - wanted):
+        plan.shared_with.remove(group_id)
+        record("care.safety_plan.unshared", actor=user, subject=plan, data={"group_id": group_id})
+    return plan
+
+
+@transaction.atomic
+def delete_safety_plan(*, user) -> bool:
+    """The member deletes their own plan (and with it every share). True if there was one."""
+    plan = SafetyPlan.objects.filter(user=user).first()
+    if plan is None:
+        return False
+    record("care.safety_plan.deleted", actor=user, subject=plan, data={"plan_id": plan.pk})
+    plan.delete()
+    return True
+
+
+@transaction.atomic
+def read_shared_safety_plan(plan: SafetyPlan, *, actor, group: SupportGroup) -> SafetyPlan:
+    """A leader reads a plan its owner shares with their group: checked again here, and audited."""
+    leads = Membership.objects.active().leaders().filter(group=group, user=actor).exists()
+    if not leads or not plan.shared_with.filter(pk=group.pk).exists():
+        raise PermissionDenied("This safety plan is not shared with you.")
+    record("care.safety_plan.viewed", actor=actor, subject=plan, data={"group_id": group.pk})
+    return plan

@@ -1,0 +1,34 @@
+"""{% crisis_help %}: the short, kind help box shown at the moments someone may need it.
+
+A template tag rather than a context variable, so pages of any app (the room, leaving, a concern sent) can
+show it without importing this app, and only the pages that show it pay for its one query.
+"""
+
+from django import template
+
+from care.models import CrisisLine, default_crisis_lines
+
+register = template.Library()
+
+
+@register.inclusion_tag("care/_help_short.html", takes_context=True)
+def crisis_help(context, *, box_id: str = "", hidden: bool = False, intro: str = ""):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    has_plan = False
+    if user is not None and user.is_authenticated:
+        from care.models import SafetyPlan
+
+        has_plan = SafetyPlan.objects.filter(user=user).exists()
+    return {
+        "lines": crisis_lines(),
+        "has_plan": has_plan,
+        "signed_in": bool(user and user.is_authenticated),
+        "box_id": box_id,
+        "hidden": hidden,
+        "intro": intro,
+    }
+
+
+def crisis_lines() -> list[CrisisLine]:
+    return list(CrisisLine.objects.shown()) or default_crisis_lines()

@@ -1,0 +1,90 @@
+"""Care pages: help now, the member's safety plan (and leaders' reading of shared ones), leaders' debriefs.
+
+Pages that show a person's own words are never cached (`never_cache`: private, no-store).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from care import services
+from care.forms import SafetyPlanForm
+from care.models import SafetyPlan
+from care.permissions import get_shared_plan_for_leader, plans_shared_with
+from care.templatetags.care import crisis_lines
+from groups.permissions import get_group_for_user
+from safeguarding.forms import posted
+
+
+def help_page(request: HttpRequest) -> HttpResponse:
+    """Help now, for anyone (signed in or not): numbers to call or text, and the member's own safety plan."""
+    plan = None
+    if request.user.is_authenticated:
+        plan = SafetyPlan.objects.filter(user=request.user).only("pk").first()
+    return render(request, "care/help.html", {"lines": crisis_lines(), "plan": plan})
+
+
+# --- the member's own safety plan -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def safety_plan(request: HttpRequest) -> HttpResponse:
+    plan = SafetyPlan.objects.filter(user=request.user).first()
+    groups = services.groups_to_share_with(request.user)
+    initial = {}
+    if plan is not None:
+        initial = {section["name"]: section["text"] for section in plan.sections()}
+        initial["shared_groups"] = list(plan.shared_with.all())
+    form = SafetyPlanForm(posted(request), groups=groups, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_safety_plan(user=request.user, sections=form.sections(), shared_groups=form.groups())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Your safety plan is saved. You can come back and change it at any time.")
+            return redirect("care:safety_plan")
+    return render(request, "care/safety_plan.html", {"form": form, "plan": plan})
+
+
+@never_cache
+@login_required
+def safety_plan_print(request: HttpRequest) -> HttpResponse:
+    """The plan to read or print: the sections written in, nothing else."""
+    plan = SafetyPlan.objects.filter(user=request.user).first()
+    if plan is None:
+        return redirect("care:safety_plan")
+    return render(
+        request, "care/safety_plan_print.html", {"plan": plan, "sections": plan.sections(), "lines": crisis_lines()}
+    )
+
+
+@login_required
+@require_POST
+def safety_plan_delete(request: HttpRequest) -> HttpResponse:
+    if services.delete_safety_plan(user=request.user):
+        messages.success(request, "Your safety plan has been deleted. You can make a new one at any time.")
+    return redirect("care:safety_plan")
+
+
+# --- safety plans shared with a group's leaders -----------------------------------------------------
+
+
+@never_cache
+@login_required
+def group_safety_plans(request: HttpRequest, slug: str) -> HttpResponse:
+    group, _ = get_group_for_user(request.user, slug, leader=True)
+    return render(request, "care/group_safety_plans.html", {"group": group, "plans": plans_shared_with(group)})
+
+
+@never_cache
+@login_required
+def shared_safety_plan(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
+    group, plan = get_shared_plan_for_leader(request.user, slug, member_id)
+    services.read_shared_safety_plan(plan, actor=request.user, group=group)
+    return render(request, "care/shared_safety_plan.html", {"group": group, "plan": plan, "sections": plan.sections()})
