@@ -8,11 +8,9 @@ ever travels inside those outgoing messages; it is never written to the database
 """
 
 import contextlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from groups.models import Membership
+from groups.wordlist import matched_word
 from members.roles import has_mfa
 from safeguarding.models import Removal
 from safeguarding.services import raise_concern, remove_member
@@ -521,25 +520,6 @@ def message_leaders(seat: Seat, *, text: str) -> Outcome:
         deliveries=[_alert_event(alert, text=text, required=True)],
         undo=_withdraw_alert(alert.pk),
     )
-
-
-@lru_cache(maxsize=256)
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
-    """Whole words or phrases, case-insensitive; the spaces inside a phrase match any run of spaces."""
-    if not words:
-        return None
-    alternatives = sorted({r"\s+".join(map(re.escape, w.split())) for w in words if w.split()}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-
-
-def matched_word(text: str, words: list[str]) -> str | None:
-    """The word-list entry that the text contains as a whole word or phrase, or None."""
-    pattern = _word_pattern(tuple(words))
-    found = pattern.search(text) if pattern else None
-    if not found:
-        return None
-    normalised = " ".join(found.group(0).lower().split())
-    return next((w for w in words if " ".join(w.split()) == normalised), normalised)
 
 
 @transaction.atomic
