@@ -321,6 +321,7 @@ ENTRIES: list[Entry] = [
     Entry("groups:agree", M, kwargs=lambda site: {"slug": site.weekend_group.slug}),
     Entry("groups:leave", M, kwargs=slug),
     Entry("groups:edit_guidelines", L, kwargs=slug),
+    Entry("groups:room_settings", L, kwargs=slug),
     Entry("groups:members", L, kwargs=slug),
     Entry("groups:members", M, kwargs=slug, status=403, why="a member asking for a leaders' page"),
     Entry("groups:approve", L, kwargs=membership_of("pending"), kind=ACTION),

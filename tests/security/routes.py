@@ -97,6 +97,7 @@ ROUTES: dict[str, Route] = {
     "groups:agree": Route(slug, BOTH, scoped=True),
     "groups:leave": Route(slug, BOTH, scoped=True),
     "groups:edit_guidelines": Route(slug, BOTH, scoped=True),
+    "groups:room_settings": Route(slug, BOTH, scoped=True),
     "groups:members": Route(slug, scoped=True),
     "groups:approve": Route(lambda w, s: {"slug": s.group.slug, "membership_id": s.pending.pk}, POST, scoped=True),
     "groups:decline": Route(lambda w, s: {"slug": s.group.slug, "membership_id": s.pending.pk}, BOTH, scoped=True),
