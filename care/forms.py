@@ -37,3 +37,26 @@ class SafetyPlanForm(forms.Form):
 
     def groups(self):
         return self.cleaned_data.get("shared_groups") or []
+
+
+class DebriefForm(forms.Form):
+    how_it_went = forms.CharField(
+        label="How did the session go?",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What happened, what went well, anything that was hard.",
+    )
+    carry_forward = forms.CharField(
+        label="What to carry forward",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Anything still open for next time: someone to check in with, a topic to come back to.",
+    )
+    how_we_are = forms.CharField(
+        label="How are you, and your co-leaders?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It's fine to say it was a lot. The other leaders of the group will read this.",
+    )

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from care.models import SAFETY_PLAN_SECTIONS, SafetyPlan
+from care.models import SAFETY_PLAN_SECTIONS, Debrief, SafetyPlan
 from groups.models import Membership, SupportGroup
+from members.roles import is_trustee
 from safeguarding.audit import record
 
 SECTION_NAMES = [name for name, _, _ in SAFETY_PLAN_SECTIONS]
@@ -83,3 +84,78 @@ def read_shared_safety_plan(plan: SafetyPlan, *, actor, group: SupportGroup) -> 
         raise PermissionDenied("This safety plan is not shared with you.")
     record("care.safety_plan.viewed", actor=actor, subject=plan, data={"group_id": group.pk})
     return plan
+
+
+# --- debriefs ---------------------------------------------------------------------------------------------
+
+
+class DebriefRefused(Exception):
+    """A debrief cannot be written or read this way; str(exception) says why, kindly."""
+
+
+@transaction.atomic
+def add_debrief(session, *, actor, how_it_went: str, carry_forward: str = "", how_we_are: str = "") -> Debrief:
+    """A leader of the group writes a debrief after the session has ended. Add-only; audited (without its words)."""
+    from sessions.models import GroupSession
+
+    if not Membership.objects.active().leaders().filter(group_id=session.group_id, user=actor).exists():
+        raise PermissionDenied("Only the group's leaders can write a debrief.")
+    if session.status != GroupSession.Status.ENDED:
+        raise DebriefRefused("A debrief is written once the session has ended.")
+    if not how_it_went.strip():
+        raise ValidationError({"how_it_went": "Please say a few words about how it went."})
+    debrief = Debrief.objects.create(
+        session=session,
+        author=actor,
+        how_it_went=how_it_went,
+        carry_forward=carry_forward,
+        how_we_are=how_we_are,
+    )
+    record(
+        "care.debrief.added",
+        actor=actor,
+        subject=debrief,
+        data={"session": session.pk, "group": session.group_id, "carry_forward": bool(carry_forward.strip())},
+    )
+    return debrief
+
+
+@transaction.atomic
+def link_debrief_to_case(debrief: Debrief, *, actor, concern) -> Debrief:
+    """A trustee links a debrief to a safeguarding case of the same group, so that trustees may read it."""
+    if not is_trustee(actor):
+        raise PermissionDenied("Only trustees link a debrief to a case.")
+    if concern is not None and concern.group_id != debrief.session.group_id:
+        raise ValidationError({"concern": "That case is about another group."})
+    before = debrief.concern_id
+    debrief.concern = concern
+    debrief.save(update_fields=["concern"])
+    record(
+        "care.debrief.linked_to_case",
+        actor=actor,
+        subject=debrief,
+        data={"from_concern": before, "to_concern": concern.pk if concern else None},
+    )
+    return debrief
+
+
+@transaction.atomic
+def read_debrief_as_trustee(debrief: Debrief, *, actor) -> Debrief:
+    """A trustee reads a debrief's words: only when it is linked to a case, and each read is audited."""
+    if not is_trustee(actor):
+        raise PermissionDenied("Only trustees can read this here.")
+    if debrief.concern_id is None:
+        raise PermissionDenied("A debrief's words are for the group's leaders unless it is linked to a case.")
+    record("care.debrief.viewed", actor=actor, subject=debrief, data={"concern": debrief.concern_id})
+    return debrief
+
+
+def open_carry_forward(group) -> Debrief | None:
+    """The group's latest debrief with something to carry forward: shown on the next debrief form."""
+    return (
+        Debrief.objects.for_group(group)
+        .select_related("session", "author")
+        .exclude(carry_forward="")
+        .order_by("-created_at")
+        .first()
+    )

@@ -12,12 +12,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from care import services
-from care.forms import SafetyPlanForm
-from care.models import SafetyPlan
+from care.forms import DebriefForm, SafetyPlanForm
+from care.models import Debrief, SafetyPlan
 from care.permissions import get_shared_plan_for_leader, plans_shared_with
 from care.templatetags.care import crisis_lines
 from groups.permissions import get_group_for_user
 from safeguarding.forms import posted
+from sessions.models import GroupSession
+from sessions.permissions import get_session_for_user
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
@@ -88,3 +90,34 @@ def shared_safety_plan(request: HttpRequest, slug: str, member_id: int) -> HttpR
     group, plan = get_shared_plan_for_leader(request.user, slug, member_id)
     services.read_shared_safety_plan(plan, actor=request.user, group=group)
     return render(request, "care/shared_safety_plan.html", {"group": group, "plan": plan, "sections": plan.sections()})
+
+
+# --- debriefs ---------------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def session_debriefs(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The leaders' debriefs of one session, and the form for another (add-only: nothing here is edited)."""
+    session, _ = get_session_for_user(request.user, session_id, leader=True)
+    form = DebriefForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_debrief(session, actor=request.user, **form.cleaned_data)
+        except services.DebriefRefused as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Thank you. Your debrief is saved for the group's leaders.")
+            return redirect("care:session_debriefs", session_id=session.pk)
+    debriefs = Debrief.objects.filter(session=session).select_related("author").order_by("created_at")
+    context = {
+        "session": session,
+        "group": session.group,
+        "debriefs": debriefs,
+        "form": form,
+        "can_add": session.status == GroupSession.Status.ENDED,
+        "carried": services.open_carry_forward(session.group),
+    }
+    return render(request, "care/session_debriefs.html", context)

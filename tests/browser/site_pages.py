@@ -124,7 +124,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 
 
 def _care_records(cast, past_session) -> None:
-    """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan."""
+    """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan, a debrief."""
     from care import services as care_services
     from care.models import CrisisLine
 
@@ -133,6 +133,7 @@ def _care_records(cast, past_session) -> None:
     care_services.save_safety_plan(
         user=cast.member, sections={"warning_signs": "Not sleeping."}, shared_groups=[cast.group]
     )
+    care_services.add_debrief(past_session, actor=cast.leader, how_it_went="Quiet, kind.", carry_forward="Call Mo.")
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -372,6 +373,7 @@ ENTRIES: list[Entry] = [
     Entry("care:safety_plan_delete", M, kind=ACTION),
     Entry("care:group_safety_plans", L, kwargs=slug),
     Entry("care:shared_safety_plan", L, kwargs=member_of_group),
+    Entry("care:session_debriefs", L, kwargs=past),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
     Entry(

@@ -144,6 +144,7 @@ ROUTES: dict[str, Route] = {
     ),
     "safeguarding:reinstate": Route(lambda w, s: {"pk": s.removal.pk}, BOTH, scoped=True),
     "care:group_safety_plans": Route(slug, scoped=True),
+    "care:session_debriefs": Route(upcoming, BOTH, scoped=True),
     "care:shared_safety_plan": Route(lambda w, s: {"slug": s.group.slug, "member_id": s.member.pk}, scoped=True),
 }
 
