@@ -660,6 +660,21 @@ def reply(seat: Seat, *, to: int, text: str) -> Outcome:
     )
 
 
+def backchannel(seat: Seat, *, text: str) -> Outcome:
+    """The leaders' backchannel: a line to the session's other leaders only. Relayed live, never kept anywhere."""
+    payload = {
+        "type": "backchannel",
+        "from_id": seat.user.pk,
+        "from": seat.user.display_name,
+        "text": text,
+        "at": timezone.now().isoformat(),
+    }
+    return Outcome(
+        reply=done("backchannel", "Sent to the leaders."),
+        deliveries=[Delivery(live.leaders_group(seat.session.pk), payload, required=True)],
+    )
+
+
 @transaction.atomic
 def set_chat(seat: Seat, *, enabled: bool) -> Outcome:
     session = GroupSession.objects.select_for_update().get(pk=seat.session.pk)
@@ -865,6 +880,7 @@ HANDLERS = {
     "acknowledge": acknowledge,
     "lower_all_hands": lower_all_hands,
     "reply": reply,
+    "backchannel": backchannel,
     "remove": remove,
     "end_session": end,
     "chat_toggle": set_chat,
