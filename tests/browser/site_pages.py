@@ -126,10 +126,10 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 def _care_records(cast, past_session) -> None:
     """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan, a debrief."""
     from care import services as care_services
-    from care.models import CrisisLine
+    from care.models import CrisisLine, default_crisis_lines
 
     if not CrisisLine.objects.exists():
-        CrisisLine.objects.create(name="Samaritans", when_to_use="Any time.", number="116 123")
+        CrisisLine.objects.bulk_create(default_crisis_lines())
     care_services.save_safety_plan(
         user=cast.member, sections={"warning_signs": "Not sleeping."}, shared_groups=[cast.group]
     )

@@ -1,3 +1,3 @@
-"""The care tests use the site-wide page list's `site` (one of everything) as well as the cast."""
+"""The care tests use the site-wide page list's `site` (one of everything) and its signed-in browser contexts."""
 
-from tests.browser.conftest import site  # noqa: F401
+from tests.browser.conftest import context_for, site  # noqa: F401
