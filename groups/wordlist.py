@@ -38,6 +38,10 @@ ENDINGS = ("ing", "ers", "er", "ed", "es", "s", "e", "d")
 MIN_STEM = 4
 # Between the words of a phrase: any run of them ("magic   mushrooms"), or none ("magicmushrooms").
 WORD_GAP = r"[\s\-_.*'\u2019~\u00b7]{0,12}"
+# Any of ENDINGS, written with look-alikes and repeated letters ("-inggg"), after an optional separator.
+# Written out once by hand: built letter by letter for every entry, it made the list's pattern slow to compile.
+_I, _N, _G, _E, _R, _S, _D = "[i1!|]+", "n+", "[g9]+", "[e3]+", "r+", "[s5$]+", "d+"
+ENDING = f"(?:{SEPARATORS}(?:{_I}{_N}{_G}|{_E}{_R}(?:{_S})?|{_E}{_S}|{_E}{_D}|{_E}|{_S}|{_D}))?"
 # Not preceded or followed by a letter or a digit: a whole word.
 START, END = r"(?<![^\W_])", r"(?![^\W_])"
 INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
@@ -79,9 +83,8 @@ def entry_pattern(entry: str) -> str | None:
     if not words:
         return None
     *first, last = words
-    endings = "|".join(_letters(ending) for ending in ENDINGS)
     letters = WORD_GAP.join([*(_letters(word) for word in first), _letters(_stem(last))])
-    return START + letters + f"(?:{SEPARATORS}(?:{endings}))?" + END
+    return START + letters + ENDING + END
 
 
 @lru_cache(maxsize=256)
@@ -91,7 +94,7 @@ def _compiled(words: tuple[str, ...]) -> tuple[re.Pattern, tuple[str, ...]] | No
     if not ordered:
         return None
     alternatives = "|".join(f"({entry_pattern(word)})" for word in ordered)
-    return re.compile(alternatives, re.IGNORECASE), ordered
+    return re.compile(alternatives), ordered  # the text is case folded first: IGNORECASE made compiling slow
 
 
 def matched_word(text: str, words: list[str]) -> str | None:
@@ -104,3 +107,10 @@ def matched_word(text: str, words: list[str]) -> str | None:
     if not found:
         return None
     return ordered[found.lastindex - 1]
+
+
+def warm_up() -> None:
+    """Compile the default list's pattern now (most groups keep it), not during someone's first chat message."""
+    from groups import texts
+
+    _compiled(tuple(entries(texts.DEFAULT_WORD_LIST)))

@@ -13,16 +13,11 @@ register = template.Library()
 
 @register.inclusion_tag("care/_help_short.html", takes_context=True)
 def crisis_help(context, *, box_id: str = "", hidden: bool = False, intro: str = ""):
+    """The box: one query (the lines). "My safety plan" always links to the plan page, which offers to start one."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    has_plan = False
-    if user is not None and user.is_authenticated:
-        from care.models import SafetyPlan
-
-        has_plan = SafetyPlan.objects.filter(user=user).exists()
     return {
         "lines": crisis_lines(),
-        "has_plan": has_plan,
         "signed_in": bool(user and user.is_authenticated),
         "box_id": box_id,
         "hidden": hidden,

@@ -1,7 +1,6 @@
 """Help now: a link in the header of every page, a page of numbers to tap, and the same help at the hard moments."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -156,11 +155,3 @@ def test_after_a_concern_is_sent_help_is_shown(cast, auth_client):
     )
     assert "Thank you for telling us" in response.content.decode()
     assert_short_help(response.content.decode())
-
-
-def test_the_room_page_needs_one_more_query_only_for_the_help(site, auth_client, django_assert_max_num_queries):
-    client = auth_client(site.cast.member)
-    client.get(reverse("sessions:room", args=[site.open_session.pk]))
-    site.open_session.starts_at -= timedelta(minutes=1)
-    with django_assert_max_num_queries(40):
-        assert client.get(reverse("sessions:room", args=[site.open_session.pk])).status_code == 200

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = ["members", "groups", "sessions", "safeguarding", "peersupport"]
+APPS = ["members", "groups", "sessions", "safeguarding", "care", "peersupport"]
 BANDIT = [sys.executable, "-m", "bandit", "-q", "-r", "-x", "*/migrations/*"]
 
 
