@@ -15,8 +15,7 @@ from safeguarding.models import Concern
 @admin.register(CrisisLine)
 class CrisisLineAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "number", "position", "is_shown"]
-    list_editable = ["position", "is_shown"]
-    list_display_links = ["name"]
+    # No list_editable: the admin's in-list inputs have no labels (axe); each line is changed on its own page.
     fields = ["name", "when_to_use", "kind", "number", "text_message", "then", "position", "is_shown"]
 
 
