@@ -6,9 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from care.models import CrisisLine, Debrief
 from tests.browser.conftest import axe_problems
 from tests.browser.keyboard import focused, tab_to
-from tests.browser.site_pages import LEADER, MEMBER
+from tests.browser.site_pages import LEADER, MEMBER, TRUSTEE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +22,12 @@ NEW_PAGES = {
         "/care/sessions/{past}/debriefs/",
         "/sessions/{open}/dashboard/",
     ],
+    TRUSTEE: [
+        "/admin/care/crisisline/",
+        "/admin/care/crisisline/{line}/change/",
+        "/admin/care/debrief/",
+        "/admin/care/debrief/{debrief}/change/",
+    ],
 }
 
 
@@ -32,6 +39,8 @@ def test_the_new_pages_pass_axe_and_fit_a_small_phone(site, context_for, live_as
         "member": site.cast.member.pk,
         "past": site.past_session.pk,
         "open": site.open_session.pk,
+        "line": CrisisLine.objects.first().pk,
+        "debrief": Debrief.objects.first().pk,
     }
     problems = []
     for role, paths in NEW_PAGES.items():
@@ -42,6 +51,8 @@ def test_the_new_pages_pass_axe_and_fit_a_small_phone(site, context_for, live_as
             assert response.status == 200, path
             if width == 320 and (wide := page.evaluate("document.documentElement.scrollWidth")) > 320:
                 problems.append(f"{path}: scrolls sideways ({wide}px)")
+            if path.startswith("/admin/"):  # static/js/admin-a11y.js names Django's widgets once they are built
+                page.locator("html[data-admin-a11y=done]").wait_for(state="attached")
             problems.extend(f"{path}: {problem}" for problem in axe_problems(page))
     page = context_for(None, width=width, scheme=scheme).new_page()
     page.goto(f"{live_asgi.url}/care/help/")
