@@ -50,7 +50,7 @@ lint: $(STAMP)
 
 ## Static security analysis of the apps (also run by .ci/run and tests/security/test_static_analysis.py).
 security: $(STAMP)
-	$(BIN)/bandit -q -r -x '*/migrations/*' members groups sessions safeguarding care peersupport
+	$(BIN)/bandit -q -r -x '*/migrations/*' members groups sessions safeguarding wellbeing peersupport
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

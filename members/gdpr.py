@@ -184,8 +184,8 @@ def _camera_off(user) -> list[dict]:
 
 
 def _safety_plan(user) -> dict | None:
-    """The member's own safety plan (care app), decrypted, and whose leaders it is shared with."""
-    safety_plan = _optional_model("care", "SafetyPlan")
+    """The member's own safety plan (wellbeing app), decrypted, and whose leaders it is shared with."""
+    safety_plan = _optional_model("wellbeing", "SafetyPlan")
     plan = safety_plan.objects.filter(user=user).first() if safety_plan else None
     if plan is None:
         return None

@@ -79,7 +79,7 @@ INSTALLED_APPS = [
     "groups",
     "sessions.apps.GroupSessionsConfig",
     "safeguarding",
-    "care",
+    "wellbeing",
     "peersupport",
 ]
 
@@ -343,8 +343,8 @@ CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
     "task": "safeguarding.tasks.purge_expired_records",
     "schedule": 60.0 * 60 * 24,
 }
-# Tells a group's leaders when no leader has had an open session's dashboard open for five minutes (care/tasks.py).
-CELERY_BEAT_SCHEDULE["care-check-for-leaderless-sessions"] = {
-    "task": "care.check_for_leaderless_sessions",
+# Tells a group's leaders when no leader has had an open session's dashboard open for five minutes (wellbeing/tasks.py).
+CELERY_BEAT_SCHEDULE["wellbeing-check-for-leaderless-sessions"] = {
+    "task": "wellbeing.check_for_leaderless_sessions",
     "schedule": 60.0,
 }

@@ -19,6 +19,6 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("sessions/", include("sessions.urls")),
     path("safeguarding/", include("safeguarding.urls")),
-    path("care/", include("care.urls")),
+    path("wellbeing/", include("wellbeing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -125,15 +125,17 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 
 def _care_records(cast, past_session) -> None:
     """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan, a debrief."""
-    from care import services as care_services
-    from care.models import CrisisLine, default_crisis_lines
+    from wellbeing import services as wellbeing_services
+    from wellbeing.models import CrisisLine, default_crisis_lines
 
     if not CrisisLine.objects.exists():
         CrisisLine.objects.bulk_create(default_crisis_lines())
-    care_services.save_safety_plan(
+    care.save_safety_plan(
         user=cast.member, sections={"warning_signs": "Not sleeping."}, shared_groups=[cast.group]
     )
-    care_services.add_debrief(past_session, actor=cast.leader, how_it_went="Quiet, kind.", carry_forward="Call Mo.")
+    care.add_debrief(
+        past_session, actor=cast.leader, how_it_went="Quiet, kind.", carry_forward="Call Mo."
+    )
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -366,14 +368,14 @@ ENTRIES: list[Entry] = [
     Entry("sessions:dashboard_action", L, kwargs=open_session, kind=ACTION),
     Entry("sessions:dashboard_snapshot", L, kwargs=open_session, kind=DATA, why="JSON for the dashboard's script"),
     # Care: help now, safety plans.
-    Entry("care:help", A),
-    Entry("care:help", M),
-    Entry("care:safety_plan", M),
-    Entry("care:safety_plan_print", M),
-    Entry("care:safety_plan_delete", M, kind=ACTION),
-    Entry("care:group_safety_plans", L, kwargs=slug),
-    Entry("care:shared_safety_plan", L, kwargs=member_of_group),
-    Entry("care:session_debriefs", L, kwargs=past),
+    Entry("wellbeing:help", A),
+    Entry("wellbeing:help", M),
+    Entry("wellbeing:safety_plan", M),
+    Entry("wellbeing:safety_plan_print", M),
+    Entry("wellbeing:safety_plan_delete", M, kind=ACTION),
+    Entry("wellbeing:group_safety_plans", L, kwargs=slug),
+    Entry("wellbeing:shared_safety_plan", L, kwargs=member_of_group),
+    Entry("wellbeing:session_debriefs", L, kwargs=past),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
     Entry(

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from care.models import NoLeaderAlert
-from care.tasks import check_for_leaderless_sessions, send_no_leader_alert
 from sessions.models import GroupSession
+from wellbeing.models import NoLeaderAlert
+from wellbeing.tasks import check_for_leaderless_sessions, send_no_leader_alert
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -134,17 +134,17 @@ def one_of_everything(cast, session_factory):
     rows[("group_sessions.GroupSession", "meeting_link")] = session.pk
     notice = CameraOffNotice.objects.create(group=cast.group, user=cast.member, session=session, reason=value("reason"))
     rows[("group_sessions.CameraOffNotice", "reason")] = notice.pk
-    from care import services as care_services
-    from care.models import SAFETY_PLAN_SECTIONS
+    from wellbeing import services as wellbeing_services
+    from wellbeing.models import SAFETY_PLAN_SECTIONS
 
-    plan = care_services.save_safety_plan(
+    plan = wellbeing_services.save_safety_plan(
         user=cast.member, sections={name: value(name) for name, _, _ in SAFETY_PLAN_SECTIONS}, shared_groups=[]
     )
     for name, _, _ in SAFETY_PLAN_SECTIONS:
-        rows[("care.SafetyPlan", name)] = plan.pk
+        rows[("wellbeing.SafetyPlan", name)] = plan.pk
     session.status = session.Status.ENDED
     session.save(update_fields=["status"])
-    debrief = care_services.add_debrief(
+    debrief = wellbeing_services.add_debrief(
         session,
         actor=cast.leader,
         how_it_went=value("how_it_went"),
@@ -152,5 +152,5 @@ def one_of_everything(cast, session_factory):
         how_we_are=value("how_we_are"),
     )
     for name in ("how_it_went", "carry_forward", "how_we_are"):
-        rows[("care.Debrief", name)] = debrief.pk
+        rows[("wellbeing.Debrief", name)] = debrief.pk
     return rows

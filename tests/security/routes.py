@@ -84,10 +84,10 @@ ROUTES: dict[str, Route] = {
     "safeguarding:withdraw_contact_details": Route(none, POST),
     "safeguarding:my_concerns": Route(none),
     "safeguarding:concern_start": Route(none),
-    "care:help": Route(none),
-    "care:safety_plan": Route(none, BOTH),
-    "care:safety_plan_print": Route(none),
-    "care:safety_plan_delete": Route(none, POST),
+    "wellbeing:help": Route(none),
+    "wellbeing:safety_plan": Route(none, BOTH),
+    "wellbeing:safety_plan_print": Route(none),
+    "wellbeing:safety_plan_delete": Route(none, POST),
     # Capability links: the token itself is the key (tests/groups and tests/sessions cover them).
     "groups:invitation": Route(lambda w, s: {"token": s.invitation_token}, BOTH),
     "sessions:calendar_feed": Route(lambda w, s: {"token": s.feed_token}),
@@ -143,9 +143,9 @@ ROUTES: dict[str, Route] = {
         lambda w, s: {"slug": s.group.slug, "member_id": s.quiet.pk}, BOTH, scoped=True
     ),
     "safeguarding:reinstate": Route(lambda w, s: {"pk": s.removal.pk}, BOTH, scoped=True),
-    "care:group_safety_plans": Route(slug, scoped=True),
-    "care:session_debriefs": Route(upcoming, BOTH, scoped=True),
-    "care:shared_safety_plan": Route(lambda w, s: {"slug": s.group.slug, "member_id": s.member.pk}, scoped=True),
+    "wellbeing:group_safety_plans": Route(slug, scoped=True),
+    "wellbeing:session_debriefs": Route(upcoming, BOTH, scoped=True),
+    "wellbeing:shared_safety_plan": Route(lambda w, s: {"slug": s.group.slug, "member_id": s.member.pk}, scoped=True),
 }
 
 

@@ -6,12 +6,12 @@ show it without importing this app, and only the pages that show it pay for its 
 
 from django import template
 
-from care.models import CrisisLine, default_crisis_lines
+from wellbeing.models import CrisisLine, default_crisis_lines
 
 register = template.Library()
 
 
-@register.inclusion_tag("care/_help_short.html", takes_context=True)
+@register.inclusion_tag("wellbeing/_help_short.html", takes_context=True)
 def crisis_help(context, *, box_id: str = "", hidden: bool = False, intro: str = ""):
     """The box: one query (the lines). "My safety plan" always links to the plan page, which offers to start one."""
     request = context.get("request")

@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from care import services
-from care.models import AddOnlyError, Debrief
 from safeguarding import services as safeguarding
 from safeguarding.models import AuditEvent
 from sessions.models import GroupSession
 from tests.browser.conftest import sign_in
+from wellbeing import services
+from wellbeing.models import AddOnlyError, Debrief
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def debrief(cast, ended):
 
 
 def url(session) -> str:
-    return reverse("care:session_debriefs", args=[session.pk])
+    return reverse("wellbeing:session_debriefs", args=[session.pk])
 
 
 def test_debrief_ladder(cast, ended, debrief, client, auth_client):
@@ -53,7 +53,7 @@ def test_a_leader_writes_a_debrief_after_the_session_and_the_next_form_carries_f
     assert response.status_code == 302
     debrief = Debrief.objects.get()
     assert (debrief.session, debrief.author, debrief.how_we_are) == (ended, cast.leader, "Tired.")
-    event = AuditEvent.objects.get(action="care.debrief.added")
+    event = AuditEvent.objects.get(action="wellbeing.debrief.added")
     assert WORDS not in str(event.data) and event.data["carry_forward"] is True
 
     later = session_factory(cast.group, starts_in=timedelta(hours=-3), status=GroupSession.Status.ENDED)
@@ -83,18 +83,18 @@ def test_debriefs_are_add_only(debrief):
 
 def test_debriefs_are_ciphertext_only(debrief):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT how_it_went, carry_forward FROM care_debrief WHERE id = %s", [debrief.pk])
+        cursor.execute("SELECT how_it_went, carry_forward FROM wellbeing_debrief WHERE id = %s", [debrief.pk])
         raw = cursor.fetchone()
     assert all(value.startswith("gAAAAA") for value in raw) and WORDS not in "".join(raw)
 
 
 def test_trustees_see_that_a_debrief_happened_but_not_its_words(cast, debrief, client):
     sign_in(client, cast.trustee)
-    listing = client.get(reverse("admin:care_debrief_changelist")).content.decode()
+    listing = client.get(reverse("admin:wellbeing_debrief_changelist")).content.decode()
     assert "Sleep" in listing and WORDS not in listing
-    page = client.get(reverse("admin:care_debrief_change", args=[debrief.pk])).content.decode()
+    page = client.get(reverse("admin:wellbeing_debrief_change", args=[debrief.pk])).content.decode()
     assert WORDS not in page and "Link it to a safeguarding case" in page
-    assert not AuditEvent.objects.filter(action="care.debrief.viewed").exists()
+    assert not AuditEvent.objects.filter(action="wellbeing.debrief.viewed").exists()
 
 
 def test_linked_to_a_case_trustees_read_it_and_each_read_is_audited(cast, debrief, client):
@@ -102,16 +102,16 @@ def test_linked_to_a_case_trustees_read_it_and_each_read_is_audited(cast, debrie
         raised_by=cast.leader, group=cast.group, category="other", risk_level="low", details="About Mo."
     )
     sign_in(client, cast.trustee)
-    change = reverse("admin:care_debrief_change", args=[debrief.pk])
+    change = reverse("admin:wellbeing_debrief_change", args=[debrief.pk])
     response = client.post(change, {"concern": concern.pk})
     assert response.status_code == 302
     debrief.refresh_from_db()
     assert debrief.concern == concern and debrief.how_it_went == WORDS
-    assert AuditEvent.objects.filter(action="care.debrief.linked_to_case").exists()
+    assert AuditEvent.objects.filter(action="wellbeing.debrief.linked_to_case").exists()
 
     assert WORDS in client.get(change).content.decode()
     client.get(change)
-    reads = AuditEvent.objects.filter(action="care.debrief.viewed")
+    reads = AuditEvent.objects.filter(action="wellbeing.debrief.viewed")
     assert reads.count() == 2 and {e.actor_id for e in reads} == {cast.trustee.pk}
 
 

@@ -6,27 +6,27 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from care.models import CrisisLine, Debrief
 from tests.browser.conftest import axe_problems
 from tests.browser.keyboard import focused, tab_to
 from tests.browser.site_pages import LEADER, MEMBER, TRUSTEE
+from wellbeing.models import CrisisLine, Debrief
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PAGES = {
-    MEMBER: ["/care/help/", "/care/safety-plan/", "/care/safety-plan/print/", "/groups/{slug}/leave/"],
+    MEMBER: ["/wellbeing/help/", "/wellbeing/safety-plan/", "/wellbeing/safety-plan/print/", "/groups/{slug}/leave/"],
     LEADER: [
         "/groups/{slug}/settings/",
-        "/care/groups/{slug}/safety-plans/",
-        "/care/groups/{slug}/safety-plans/{member}/",
-        "/care/sessions/{past}/debriefs/",
+        "/wellbeing/groups/{slug}/safety-plans/",
+        "/wellbeing/groups/{slug}/safety-plans/{member}/",
+        "/wellbeing/sessions/{past}/debriefs/",
         "/sessions/{open}/dashboard/",
     ],
     TRUSTEE: [
-        "/admin/care/crisisline/",
-        "/admin/care/crisisline/{line}/change/",
-        "/admin/care/debrief/",
-        "/admin/care/debrief/{debrief}/change/",
+        "/admin/wellbeing/crisisline/",
+        "/admin/wellbeing/crisisline/{line}/change/",
+        "/admin/wellbeing/debrief/",
+        "/admin/wellbeing/debrief/{debrief}/change/",
     ],
 }
 
@@ -55,8 +55,8 @@ def test_the_new_pages_pass_axe_and_fit_a_small_phone(site, context_for, live_as
                 page.locator("html[data-admin-a11y=done]").wait_for(state="attached")
             problems.extend(f"{path}: {problem}" for problem in axe_problems(page))
     page = context_for(None, width=width, scheme=scheme).new_page()
-    page.goto(f"{live_asgi.url}/care/help/")
-    problems.extend(f"/care/help/ (anonymous): {problem}" for problem in axe_problems(page))
+    page.goto(f"{live_asgi.url}/wellbeing/help/")
+    problems.extend(f"/wellbeing/help/ (anonymous): {problem}" for problem in axe_problems(page))
     assert not problems, "\n".join(problems)
 
 
@@ -94,7 +94,7 @@ def test_keyboard_only_from_i_found_that_triggering_to_help(site, context_for, l
     tab_to(page, help_box.get_by_role("link", name="More help"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Need help now?")).to_be_visible()
-    expect(page).to_have_url(re.compile("/care/help/$"))
+    expect(page).to_have_url(re.compile("/wellbeing/help/$"))
 
 
 def test_when_the_session_ends_the_member_sees_help(site, context_for, live_asgi):

@@ -1,4 +1,4 @@
-"""The care tests use the site-wide page list's `site` (one of everything) and its signed-in browser contexts."""
+"""The wellbeing tests use the site-wide page list's `site` (one of everything) and its signed-in browser contexts."""
 
 import pytest
 

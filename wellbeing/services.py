@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from care.models import SAFETY_PLAN_SECTIONS, Debrief, SafetyPlan
 from groups.models import Membership, SupportGroup
 from members.roles import is_trustee
 from safeguarding.audit import record
+from wellbeing.models import SAFETY_PLAN_SECTIONS, Debrief, SafetyPlan
 
 SECTION_NAMES = [name for name, _, _ in SAFETY_PLAN_SECTIONS]
 MAX_SECTION_LENGTH = 4000
@@ -50,7 +50,7 @@ def save_safety_plan(*, user, sections: dict[str, str], shared_groups) -> Safety
         plan.save(update_fields=[*changed, "updated_at"])
     if created or changed:
         record(
-            "care.safety_plan.created" if created else "care.safety_plan.updated",
+            "wellbeing.safety_plan.created" if created else "wellbeing.safety_plan.updated",
             actor=user,
             subject=plan,
             data={"sections": changed},
@@ -58,10 +58,10 @@ def save_safety_plan(*, user, sections: dict[str, str], shared_groups) -> Safety
     before = set(plan.shared_with.values_list("pk", flat=True))
     for group_id in sorted(wanted - before):
         plan.shared_with.add(group_id)
-        record("care.safety_plan.shared", actor=user, subject=plan, data={"group_id": group_id})
+        record("wellbeing.safety_plan.shared", actor=user, subject=plan, data={"group_id": group_id})
     for group_id in sorted(before - wanted):
         plan.shared_with.remove(group_id)
-        record("care.safety_plan.unshared", actor=user, subject=plan, data={"group_id": group_id})
+        record("wellbeing.safety_plan.unshared", actor=user, subject=plan, data={"group_id": group_id})
     return plan
 
 
@@ -71,7 +71,7 @@ def delete_safety_plan(*, user) -> bool:
     plan = SafetyPlan.objects.filter(user=user).first()
     if plan is None:
         return False
-    record("care.safety_plan.deleted", actor=user, subject=plan, data={"plan_id": plan.pk})
+    record("wellbeing.safety_plan.deleted", actor=user, subject=plan, data={"plan_id": plan.pk})
     plan.delete()
     return True
 
@@ -82,7 +82,7 @@ def read_shared_safety_plan(plan: SafetyPlan, *, actor, group: SupportGroup) -> 
     leads = Membership.objects.active().leaders().filter(group=group, user=actor).exists()
     if not leads or not plan.shared_with.filter(pk=group.pk).exists():
         raise PermissionDenied("This safety plan is not shared with you.")
-    record("care.safety_plan.viewed", actor=actor, subject=plan, data={"group_id": group.pk})
+    record("wellbeing.safety_plan.viewed", actor=actor, subject=plan, data={"group_id": group.pk})
     return plan
 
 
@@ -112,7 +112,7 @@ def add_debrief(session, *, actor, how_it_went: str, carry_forward: str = "", ho
         how_we_are=how_we_are,
     )
     record(
-        "care.debrief.added",
+        "wellbeing.debrief.added",
         actor=actor,
         subject=debrief,
         data={"session": session.pk, "group": session.group_id, "carry_forward": bool(carry_forward.strip())},
@@ -131,7 +131,7 @@ def link_debrief_to_case(debrief: Debrief, *, actor, concern) -> Debrief:
     debrief.concern = concern
     debrief.save(update_fields=["concern"])
     record(
-        "care.debrief.linked_to_case",
+        "wellbeing.debrief.linked_to_case",
         actor=actor,
         subject=debrief,
         data={"from_concern": before, "to_concern": concern.pk if concern else None},
@@ -146,7 +146,7 @@ def read_debrief_as_trustee(debrief: Debrief, *, actor) -> Debrief:
         raise PermissionDenied("Only trustees can read this here.")
     if debrief.concern_id is None:
         raise PermissionDenied("A debrief's words are for the group's leaders unless it is linked to a case.")
-    record("care.debrief.viewed", actor=actor, subject=debrief, data={"concern": debrief.concern_id})
+    record("wellbeing.debrief.viewed", actor=actor, subject=debrief, data={"concern": debrief.concern_id})
     return debrief
 
 

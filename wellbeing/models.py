@@ -1,7 +1,7 @@
 """Care around the session: the crisis lines shown everywhere, members' safety plans, leaders' debriefs.
 
 Safety plans and debriefs hold a person's own words: encrypted at rest (EncryptedTextField), read by
-anyone but their owner only through care.permissions, and audited (care.services).
+anyone but their owner only through wellbeing.permissions, and audited (wellbeing.services).
 """
 
 import re

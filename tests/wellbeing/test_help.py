@@ -5,14 +5,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from care.models import CrisisLine, SafetyPlan
 from sessions.models import GroupSession
 from tests.browser.conftest import sign_in
 from tests.browser.site_pages import Kind, admin_status, all_entries
+from wellbeing.models import CrisisLine, SafetyPlan
 
 pytestmark = pytest.mark.django_db
 
-HELP_LINK = re.compile(r'<a class="help-now" href="/care/help/"[^>]*>Need help now\?</a>')
+HELP_LINK = re.compile(r'<a class="help-now" href="/wellbeing/help/"[^>]*>Need help now\?</a>')
 TAP_LINKS = ['href="tel:999"', 'href="tel:111"', 'href="tel:116123"', 'href="sms:85258?body=SHOUT"']
 
 
@@ -45,7 +45,7 @@ def test_every_page_has_the_help_link_in_its_header_for_every_role(site, client)
 
 
 def test_the_help_page_has_numbers_to_tap_for_anyone(client):
-    html = client.get(reverse("care:help")).content.decode()
+    html = client.get(reverse("wellbeing:help")).content.decode()
     for link in TAP_LINKS:
         assert link in html
     assert "choose option 2" in html
@@ -55,16 +55,16 @@ def test_the_help_page_has_numbers_to_tap_for_anyone(client):
 
 def test_the_help_page_offers_the_members_own_safety_plan(cast, auth_client):
     client = auth_client(cast.member)
-    assert "Make a safety plan" in client.get(reverse("care:help")).content.decode()
+    assert "Make a safety plan" in client.get(reverse("wellbeing:help")).content.decode()
     SafetyPlan.objects.create(user=cast.member, reasons="My sister.")
-    html = client.get(reverse("care:help")).content.decode()
-    assert "Open my safety plan" in html and 'href="/care/safety-plan/"' in html
+    html = client.get(reverse("wellbeing:help")).content.decode()
+    assert "Open my safety plan" in html and 'href="/wellbeing/safety-plan/"' in html
 
 
 def test_a_trustee_changes_a_number_in_the_admin_and_every_page_shows_it(cast, client):
     sign_in(client, cast.trustee)
     samaritans = CrisisLine.objects.get(name="Samaritans")
-    url = reverse("admin:care_crisisline_change", args=[samaritans.pk])
+    url = reverse("admin:wellbeing_crisisline_change", args=[samaritans.pk])
     form = {
         "name": "Samaritans",
         "when_to_use": "Free, any time.",
@@ -77,18 +77,18 @@ def test_a_trustee_changes_a_number_in_the_admin_and_every_page_shows_it(cast, c
     }
     assert client.post(url, {**form, "number": "call me"}).status_code == 200  # refused: not a number
     assert client.post(url, form).status_code == 302
-    assert 'href="tel:116999"' in client.get(reverse("care:help")).content.decode()
+    assert 'href="tel:116999"' in client.get(reverse("wellbeing:help")).content.decode()
 
 
 def test_a_member_cannot_change_the_numbers(cast, auth_client):
     line = CrisisLine.objects.first()
-    response = auth_client(cast.member).get(reverse("admin:care_crisisline_change", args=[line.pk]))
+    response = auth_client(cast.member).get(reverse("admin:wellbeing_crisisline_change", args=[line.pk]))
     assert response.status_code == 302 and "/login/" in response["Location"]
 
 
 def test_with_every_line_hidden_the_defaults_still_show(client):
     CrisisLine.objects.update(is_shown=False)
-    html = client.get(reverse("care:help")).content.decode()
+    html = client.get(reverse("wellbeing:help")).content.decode()
     assert all(link in html for link in TAP_LINKS)
 
 
@@ -105,7 +105,7 @@ def test_the_room_holds_the_help_box_shown_after_triggering_and_a_line_always(si
     html = auth_client(site.cast.member).get(reverse("sessions:room", args=[site.open_session.pk])).content.decode()
     assert_short_help(html)
     assert re.search(r'<aside class="help-box" id="room-help" tabindex="-1"[^>]* hidden>', html)
-    assert 'class="room-help-line"' in html and 'href="/care/safety-plan/"' in html  # one tap from the room
+    assert 'class="room-help-line"' in html and 'href="/wellbeing/safety-plan/"' in html  # one tap from the room
 
 
 def test_saying_it_was_triggering_without_javascript_points_to_help(site, auth_client):

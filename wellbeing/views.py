@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from care import services
-from care.forms import DebriefForm, SafetyPlanForm
-from care.models import Debrief, SafetyPlan
-from care.permissions import get_shared_plan_for_leader, plans_shared_with
-from care.templatetags.care import crisis_lines
 from groups.permissions import get_group_for_user
 from safeguarding.forms import posted
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user
+from wellbeing import services
+from wellbeing.forms import DebriefForm, SafetyPlanForm
+from wellbeing.models import Debrief, SafetyPlan
+from wellbeing.permissions import get_shared_plan_for_leader, plans_shared_with
+from wellbeing.templatetags.wellbeing import crisis_lines
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
@@ -27,7 +27,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
     plan = None
     if request.user.is_authenticated:
         plan = SafetyPlan.objects.filter(user=request.user).only("pk").first()
-    return render(request, "care/help.html", {"lines": crisis_lines(), "plan": plan})
+    return render(request, "wellbeing/help.html", {"lines": crisis_lines(), "plan": plan})
 
 
 # --- the member's own safety plan -------------------------------------------------------------------
@@ -50,8 +50,8 @@ def safety_plan(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, "Your safety plan is saved. You can come back and change it at any time.")
-            return redirect("care:safety_plan")
-    return render(request, "care/safety_plan.html", {"form": form, "plan": plan})
+            return redirect("wellbeing:safety_plan")
+    return render(request, "wellbeing/safety_plan.html", {"form": form, "plan": plan})
 
 
 @never_cache
@@ -60,9 +60,11 @@ def safety_plan_print(request: HttpRequest) -> HttpResponse:
     """The plan to read or print: the sections written in, nothing else."""
     plan = SafetyPlan.objects.filter(user=request.user).first()
     if plan is None:
-        return redirect("care:safety_plan")
+        return redirect("wellbeing:safety_plan")
     return render(
-        request, "care/safety_plan_print.html", {"plan": plan, "sections": plan.sections(), "lines": crisis_lines()}
+        request,
+        "wellbeing/safety_plan_print.html",
+        {"plan": plan, "sections": plan.sections(), "lines": crisis_lines()},
     )
 
 
@@ -71,7 +73,7 @@ def safety_plan_print(request: HttpRequest) -> HttpResponse:
 def safety_plan_delete(request: HttpRequest) -> HttpResponse:
     if services.delete_safety_plan(user=request.user):
         messages.success(request, "Your safety plan has been deleted. You can make a new one at any time.")
-    return redirect("care:safety_plan")
+    return redirect("wellbeing:safety_plan")
 
 
 # --- safety plans shared with a group's leaders -----------------------------------------------------
@@ -81,7 +83,7 @@ def safety_plan_delete(request: HttpRequest) -> HttpResponse:
 @login_required
 def group_safety_plans(request: HttpRequest, slug: str) -> HttpResponse:
     group, _ = get_group_for_user(request.user, slug, leader=True)
-    return render(request, "care/group_safety_plans.html", {"group": group, "plans": plans_shared_with(group)})
+    return render(request, "wellbeing/group_safety_plans.html", {"group": group, "plans": plans_shared_with(group)})
 
 
 @never_cache
@@ -89,7 +91,9 @@ def group_safety_plans(request: HttpRequest, slug: str) -> HttpResponse:
 def shared_safety_plan(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     group, plan = get_shared_plan_for_leader(request.user, slug, member_id)
     services.read_shared_safety_plan(plan, actor=request.user, group=group)
-    return render(request, "care/shared_safety_plan.html", {"group": group, "plan": plan, "sections": plan.sections()})
+    return render(
+        request, "wellbeing/shared_safety_plan.html", {"group": group, "plan": plan, "sections": plan.sections()}
+    )
 
 
 # --- debriefs ---------------------------------------------------------------------------------------------
@@ -110,7 +114,7 @@ def session_debriefs(request: HttpRequest, session_id: int) -> HttpResponse:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, "Thank you. Your debrief is saved for the group's leaders.")
-            return redirect("care:session_debriefs", session_id=session.pk)
+            return redirect("wellbeing:session_debriefs", session_id=session.pk)
     debriefs = Debrief.objects.filter(session=session).select_related("author").order_by("created_at")
     context = {
         "session": session,
@@ -120,4 +124,4 @@ def session_debriefs(request: HttpRequest, session_id: int) -> HttpResponse:
         "can_add": session.status == GroupSession.Status.ENDED,
         "carried": services.open_carry_forward(session.group),
     }
-    return render(request, "care/session_debriefs.html", context)
+    return render(request, "wellbeing/session_debriefs.html", context)

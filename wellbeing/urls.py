@@ -1,8 +1,8 @@
 from django.urls import path
 
-from care import views
+from wellbeing import views
 
-app_name = "care"
+app_name = "wellbeing"
 
 urlpatterns = [
     path("help/", views.help_page, name="help"),

@@ -1,7 +1,7 @@
 from django import forms
 
-from care.models import SAFETY_PLAN_SECTIONS
-from care.services import MAX_SECTION_LENGTH
+from wellbeing.models import SAFETY_PLAN_SECTIONS
+from wellbeing.services import MAX_SECTION_LENGTH
 
 
 class SafetyPlanForm(forms.Form):

@@ -6,14 +6,14 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from care import services
-from care.models import SAFETY_PLAN_SECTIONS, SafetyPlan
 from members.gdpr import erase_account
 from safeguarding.models import AuditEvent
+from wellbeing import services
+from wellbeing.models import SAFETY_PLAN_SECTIONS, SafetyPlan
 
 pytestmark = pytest.mark.django_db
 
-PLAN = reverse("care:safety_plan")
+PLAN = reverse("wellbeing:safety_plan")
 SECRET = "When the evenings get dark"
 
 
@@ -24,7 +24,7 @@ def plan_form(**extra) -> dict:
 
 
 def shared_url(cast) -> str:
-    return reverse("care:shared_safety_plan", args=[cast.group.slug, cast.member.pk])
+    return reverse("wellbeing:shared_safety_plan", args=[cast.group.slug, cast.member.pk])
 
 
 @pytest.fixture
@@ -44,10 +44,10 @@ def test_a_member_writes_their_plan_and_changes_it_any_time(cast, auth_client):
     client.post(PLAN, plan_form(warning_signs="Not sleeping"))
     plan.refresh_from_db()
     assert plan.warning_signs == "Not sleeping" and plan.people_i_can_ask == ""
-    events = AuditEvent.objects.filter(subject_id=str(plan.pk), action__startswith="care.").order_by("id")
+    events = AuditEvent.objects.filter(subject_id=str(plan.pk), action__startswith="wellbeing.").order_by("id")
     assert list(events.values_list("action", flat=True)) == [
-        "care.safety_plan.created",
-        "care.safety_plan.updated",
+        "wellbeing.safety_plan.created",
+        "wellbeing.safety_plan.updated",
     ]
     assert SECRET not in json.dumps(list(AuditEvent.objects.values_list("data", flat=True)))
 
@@ -61,22 +61,22 @@ def test_a_section_that_is_too_long_is_refused_and_what_was_typed_stays(cast, au
 
 def test_the_plan_is_ciphertext_only_in_the_database(cast, shared_plan):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT warning_signs, reasons FROM care_safetyplan WHERE id = %s", [shared_plan.pk])
+        cursor.execute("SELECT warning_signs, reasons FROM wellbeing_safetyplan WHERE id = %s", [shared_plan.pk])
         raw = cursor.fetchone()
     assert all(value.startswith("gAAAAA") for value in raw)
     assert SECRET not in "".join(raw) and "My dog" not in "".join(raw)
 
 
 def test_the_print_page_shows_the_plan_and_the_numbers_and_has_print_styles(cast, shared_plan, auth_client):
-    response = auth_client(cast.member).get(reverse("care:safety_plan_print"))
+    response = auth_client(cast.member).get(reverse("wellbeing:safety_plan_print"))
     html = response.content.decode()
     assert SECRET in html and "My reasons for living" in html and 'href="tel:116123"' in html
-    assert "css/care.css" in html
+    assert "css/wellbeing.css" in html
     assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
 
 
 def test_nobody_but_the_member_reaches_their_own_plan_pages(cast, shared_plan, client, auth_client):
-    for name in ("care:safety_plan", "care:safety_plan_print"):
+    for name in ("wellbeing:safety_plan", "wellbeing:safety_plan_print"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     # Everyone else who signs in sees their own (empty) plan, never the member's.
@@ -95,21 +95,21 @@ def test_shared_plan_ladder(cast, shared_plan, client, auth_client):
     assert auth_client(cast.member).get(url).status_code == 403  # a member, not a leader
     response = auth_client(cast.co_leader).get(url)
     assert response.status_code == 200 and SECRET in response.content.decode()
-    viewed = AuditEvent.objects.get(action="care.safety_plan.viewed")
+    viewed = AuditEvent.objects.get(action="wellbeing.safety_plan.viewed")
     assert viewed.actor_id == cast.co_leader.pk and viewed.data == {"group_id": cast.group.pk}
 
 
 def test_leaders_see_the_plan_only_while_it_is_shared(cast, shared_plan, auth_client):
     leader = auth_client(cast.leader)
-    listing = reverse("care:group_safety_plans", args=[cast.group.slug])
+    listing = reverse("wellbeing:group_safety_plans", args=[cast.group.slug])
     assert "Member Mo" in leader.get(listing).content.decode()
     assert leader.get(shared_url(cast)).status_code == 200
 
     member = auth_client(cast.member)
     member.post(PLAN, plan_form(warning_signs=SECRET))  # the box unticked: stop sharing
-    shares = list(AuditEvent.objects.filter(action__startswith="care.safety_plan.").values_list("action", "data"))
-    assert ("care.safety_plan.shared", {"group_id": cast.group.pk}) in shares
-    assert ("care.safety_plan.unshared", {"group_id": cast.group.pk}) in shares
+    shares = list(AuditEvent.objects.filter(action__startswith="wellbeing.safety_plan.").values_list("action", "data"))
+    assert ("wellbeing.safety_plan.shared", {"group_id": cast.group.pk}) in shares
+    assert ("wellbeing.safety_plan.unshared", {"group_id": cast.group.pk}) in shares
 
     leader = auth_client(cast.leader)
     assert leader.get(shared_url(cast)).status_code == 404
@@ -153,10 +153,10 @@ def test_erasure_removes_the_plan_and_its_shares(cast, shared_plan):
 
 
 def test_the_member_deletes_their_plan(cast, shared_plan, auth_client):
-    response = auth_client(cast.member).post(reverse("care:safety_plan_delete"))
+    response = auth_client(cast.member).post(reverse("wellbeing:safety_plan_delete"))
     assert response.status_code == 302
     assert not SafetyPlan.objects.exists()
-    assert AuditEvent.objects.filter(action="care.safety_plan.deleted").exists()
+    assert AuditEvent.objects.filter(action="wellbeing.safety_plan.deleted").exists()
 
 
 def test_the_plan_is_one_tap_from_the_room(site, auth_client):

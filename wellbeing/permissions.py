@@ -1,10 +1,10 @@
-"""Lookups for care pages: one helper per object kind, 404 for anyone with no business, 403 for the wrong role."""
+"""Lookups for wellbeing pages: one helper per object kind, 404 for anyone with no business, 403 for the wrong role."""
 
 from django.http import Http404
 
-from care.models import SafetyPlan
 from groups.models import Membership, SupportGroup
 from groups.permissions import get_group_for_user
+from wellbeing.models import SafetyPlan
 
 
 def get_shared_plan_for_leader(user, slug: str, member_id: int) -> tuple[SupportGroup, SafetyPlan]:

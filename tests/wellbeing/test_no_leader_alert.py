@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from care import tasks
-from care.models import NoLeaderAlert
-from care.tasks import send_no_leader_alert
 from sessions.models import GroupSession, RoomConnection, RoomParticipant
+from wellbeing import tasks
+from wellbeing.models import NoLeaderAlert
+from wellbeing.tasks import send_no_leader_alert
 
 pytestmark = pytest.mark.django_db
 

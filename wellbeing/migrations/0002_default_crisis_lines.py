@@ -15,12 +15,12 @@ DEFAULT_LINES = [
 
 
 def add_defaults(apps, schema_editor):
-    CrisisLine = apps.get_model("care", "CrisisLine")
+    CrisisLine = apps.get_model("wellbeing", "CrisisLine")
     if not CrisisLine.objects.exists():
         CrisisLine.objects.bulk_create(CrisisLine(**line) for line in DEFAULT_LINES)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("care", "0001_initial")]
+    dependencies = [("wellbeing", "0001_initial")]
 
     operations = [migrations.RunPython(add_defaults, migrations.RunPython.noop)]

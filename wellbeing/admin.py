@@ -1,4 +1,4 @@
-"""Trustees' admin for care: the crisis lines shown on every page, and that debriefs happened.
+"""Trustees' admin for wellbeing: the crisis lines shown on every page, and that debriefs happened.
 
 Safety plans are not here: they belong to the member (leaders read one only while it is shared). A debrief's
 words are shown to trustees only when it is linked to a safeguarding case, and each such read is audited.
@@ -7,9 +7,9 @@ words are shown to trustees only when it is linked to a safeguarding case, and e
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from care import services
-from care.models import CrisisLine, Debrief
 from safeguarding.models import Concern
+from wellbeing import services
+from wellbeing.models import CrisisLine, Debrief
 
 
 @admin.register(CrisisLine)
@@ -29,7 +29,7 @@ class DebriefAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ["session", "author", "created_at", "concern"]
     readonly_fields = ["session", "author", "created_at"]
-    change_form_template = "admin/care/debrief/change_form.html"
+    change_form_template = "admin/wellbeing/debrief/change_form.html"
 
     @admin.display(description="group")
     def group(self, obj: Debrief):

@@ -18,9 +18,9 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from care.models import NoLeaderAlert
 from groups.models import Membership
 from sessions.models import GroupSession, RoomConnection, RoomParticipant
+from wellbeing.models import NoLeaderAlert
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def leaderless_since(session: GroupSession) -> datetime | None:
     return max(at for at in (session.opened_at or session.starts_at, left, stale) if at is not None)
 
 
-@shared_task(name="care.check_for_leaderless_sessions")
+@shared_task(name="wellbeing.check_for_leaderless_sessions")
 def check_for_leaderless_sessions() -> int:
     """Record one alert per absence longer than NO_LEADER_AFTER and queue its email. Returns how many are new."""
     now = timezone.now()
@@ -57,7 +57,7 @@ def check_for_leaderless_sessions() -> int:
     return new
 
 
-@shared_task(name="care.send_no_leader_alert", autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+@shared_task(name="wellbeing.send_no_leader_alert", autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
 def send_no_leader_alert(alert_id: int) -> int:
     """Email the group's active leaders, once: the claim and the sends commit together. Returns how many went."""
     with transaction.atomic():
@@ -76,9 +76,9 @@ def send_no_leader_alert(alert_id: int) -> int:
         sent = 0
         for membership in leaders.select_related("user").order_by("user_id"):
             context["user"] = membership.user
-            subject = " ".join(render_to_string("care/email/no_leader_subject.txt", context).split())
-            body = render_to_string("care/email/no_leader.txt", context)
+            subject = " ".join(render_to_string("wellbeing/email/no_leader_subject.txt", context).split())
+            body = render_to_string("wellbeing/email/no_leader.txt", context)
             EmailMessage(subject=subject, body=body, to=[membership.user.email]).send()
             sent += 1
-    logger.info("care: no-leader alert %s sent to %s leaders", alert_id, sent)
+    logger.info("wellbeing: no-leader alert %s sent to %s leaders", alert_id, sent)
     return sent
