@@ -125,17 +125,15 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 
 def _care_records(cast, past_session) -> None:
     """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan, a debrief."""
-    from wellbeing import services as wellbeing_services
+    from wellbeing import services as wellbeing
     from wellbeing.models import CrisisLine, default_crisis_lines
 
     if not CrisisLine.objects.exists():
         CrisisLine.objects.bulk_create(default_crisis_lines())
-    care.save_safety_plan(
+    wellbeing.save_safety_plan(
         user=cast.member, sections={"warning_signs": "Not sleeping."}, shared_groups=[cast.group]
     )
-    care.add_debrief(
-        past_session, actor=cast.leader, how_it_went="Quiet, kind.", carry_forward="Call Mo."
-    )
+    wellbeing.add_debrief(past_session, actor=cast.leader, how_it_went="Quiet, kind.", carry_forward="Call Mo.")
 
 
 # --- the list ---------------------------------------------------------------------------------------------
