@@ -68,7 +68,7 @@ lint: $(STAMP)
 
 ## Static security analysis of the apps (also run by .ci/run and tests/security/test_static_analysis.py).
 security: $(STAMP)
-	$(BIN)/bandit -q -r -x '*/migrations/*' members groups sessions safeguarding care charity peersupport
+	$(BIN)/bandit -q -r -x '*/migrations/*' members groups sessions safeguarding care wellbeing charity peersupport
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

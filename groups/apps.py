@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class GroupsConfig(AppConfig):
     name = "groups"
     verbose_name = "Groups"
+
+    def ready(self) -> None:
+        from groups import wordlist
+
+        wordlist.warm_up()

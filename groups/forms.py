@@ -83,3 +83,31 @@ class AgreementForm(forms.Form):
         label="I have read the group's principles and guidelines, and I agree to them.",
         error_messages={"required": "Please tick the box to agree. You can come back to this whenever you're ready."},
     )
+
+
+class RoomSettingsForm(forms.Form):
+    """The leaders' settings for their group's room: the welfare threshold and the chat word list."""
+
+    welfare_threshold_minutes = forms.IntegerField(
+        label="Welfare prompt after (minutes)",
+        min_value=1,
+        max_value=120,
+        help_text="When a member has stepped out for longer than this, the leaders get a prompt to check on them.",
+    )
+    chat_word_list = forms.CharField(
+        label="Words held back from the chat",
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+        help_text="One word or phrase a line. A chat message using one is not shown to the group: the leaders "
+        "see it instead. Spelling tricks are caught too (different case, hyphens or spaces inside, repeated "
+        "letters, -s/-ed/-ing endings, digits for letters), but never a longer word that merely contains one.",
+    )
+
+
+class PhraseTestForm(forms.Form):
+    phrase = forms.CharField(
+        label="Test a phrase",
+        max_length=2000,
+        help_text="See whether a message would be held back by the list as saved. Nothing you type here is kept.",
+    )

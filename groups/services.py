@@ -474,3 +474,32 @@ def add_member(group: SupportGroup, *, user, role: str, actor) -> Membership:
         if role == Role.LEADER:
             tasks.email_new_leader.delay_on_commit(membership.pk)
     return membership
+
+
+def update_room_settings(group: SupportGroup, *, actor, welfare_threshold_minutes: int, chat_word_list: str) -> bool:
+    """A leader (or trustee) sets the group's welfare threshold and chat word list. Audited; False if unchanged.
+
+    The audit entry names the entries added and removed (list words, not anyone's words).
+    """
+    from groups.wordlist import entries
+
+    with transaction.atomic():
+        group = SupportGroup.objects.select_for_update().get(pk=group.pk)
+        _ensure_can_manage(group, actor)
+        word_list = "\n".join(entries(chat_word_list)) + "\n" if entries(chat_word_list) else ""
+        before, after = set(entries(group.chat_word_list)), set(entries(word_list))
+        data = {}
+        if group.welfare_threshold_minutes != welfare_threshold_minutes:
+            data["welfare_threshold_minutes"] = {
+                "from": group.welfare_threshold_minutes,
+                "to": welfare_threshold_minutes,
+            }
+        if before != after:
+            data["word_list"] = {"added": sorted(after - before), "removed": sorted(before - after)}
+        if not data:
+            return False
+        group.welfare_threshold_minutes = welfare_threshold_minutes
+        group.chat_word_list = word_list
+        group.save(update_fields=["welfare_threshold_minutes", "chat_word_list"])
+        record("groups.room_settings.changed", actor=actor, subject=group, data={"group": group.pk, **data})
+    return True

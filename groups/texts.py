@@ -65,7 +65,8 @@ or illegal drugs).
 """
 
 # Held-back chat: offensive or discriminatory language and unproven or illegal "treatments".
-# Leaders edit each group's own list; one word or phrase per line, matched as whole words.
+# Each group starts with this list. Its leaders change it on the group's settings page (groups:room_settings,
+# audited) and trustees in the admin; one word or phrase a line, matched as groups/wordlist.py says.
 DEFAULT_WORD_LIST = """\
 microdosing
 microdose

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/agree/", views.agree, name="agree"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
     path("<slug:slug>/guidelines/edit/", views.edit_guidelines, name="edit_guidelines"),
+    path("<slug:slug>/settings/", views.room_settings, name="room_settings"),
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/<int:membership_id>/approve/", views.approve, name="approve"),
     path("<slug:slug>/members/<int:membership_id>/decline/", views.decline, name="decline"),

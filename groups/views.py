@@ -13,8 +13,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from groups import rhythm, services
-from groups.forms import AgreementForm, DeclineForm, GuidelinesForm, InvitationForm, JoinRequestForm
+from groups import rhythm, services, texts
+from groups.forms import (
+    AgreementForm,
+    DeclineForm,
+    GuidelinesForm,
+    InvitationForm,
+    JoinRequestForm,
+    PhraseTestForm,
+    RoomSettingsForm,
+)
 from groups.models import Membership, SupportGroup
 from groups.permissions import (
     agree_url,
@@ -23,6 +31,7 @@ from groups.permissions import (
     get_membership_for_leader,
     get_open_group,
 )
+from groups.wordlist import matched_word
 from peersupport.actions import carry_out
 from sessions.models import GroupSession
 
@@ -141,6 +150,7 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, f"You've withdrawn your request to join {group.name}.")
         else:
             messages.success(request, f"You've left {group.name}. Thank you for being part of it; take care.")
+            return redirect(reverse("groups:mine") + "?left=1")  # the goodbye shows where help is
         return redirect("groups:mine")
     return render(request, "groups/leave.html", {"group": group, "membership": membership})
 
@@ -311,3 +321,41 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(group.get_absolute_url())
     messages.success(request, f"Welcome to {group.name}.")
     return redirect(agree_url(group, group.get_absolute_url()))
+
+
+# --- the leaders' settings for their group's room ---------------------------------------------------------
+
+
+@never_cache
+@login_required
+def room_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Welfare threshold and chat word list (audited), and a phrase tested against the saved list (not kept)."""
+    group, _ = get_group_for_user(request.user, slug, leader=True)
+    initial = {"welfare_threshold_minutes": group.welfare_threshold_minutes, "chat_word_list": group.chat_word_list}
+    testing = request.method == "POST" and "phrase" in request.POST
+    saving = request.method == "POST" and not testing and "use_default" not in request.POST
+    form = RoomSettingsForm(request.POST if saving else None, initial=initial)
+    phrase_form = PhraseTestForm(request.POST if testing else None)
+    verdict = None
+    if request.method == "POST" and "use_default" in request.POST:
+        words, minutes = texts.DEFAULT_WORD_LIST, group.welfare_threshold_minutes
+        services.update_room_settings(
+            group, actor=request.user, welfare_threshold_minutes=minutes, chat_word_list=words
+        )
+        messages.success(request, "The word list is the charity's default list again.")
+        return redirect("groups:room_settings", slug=group.slug)
+    if testing and phrase_form.is_valid():
+        word = matched_word(phrase_form.cleaned_data["phrase"], group.word_list)
+        verdict = {"held": word is not None, "word": word}
+    elif form.is_bound and form.is_valid():
+        changed = services.update_room_settings(group, actor=request.user, **form.cleaned_data)
+        messages.success(request, "The settings are saved." if changed else "Nothing was changed.")
+        return redirect("groups:room_settings", slug=group.slug)
+    context = {
+        "group": group,
+        "form": form,
+        "phrase_form": phrase_form,
+        "verdict": verdict,
+        "default_word_list": texts.DEFAULT_WORD_LIST,
+    }
+    return render(request, "groups/room_settings.html", context)

@@ -95,6 +95,7 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
     data["attendance"] = _attendance(user)
     data["camera_off_notices"] = _camera_off(user)
     data["contact_details"] = _contact_details(user)
+    data["safety_plan"] = _safety_plan(user)
     data["contact_details_access_log"] = [
         {
             "viewed_at": _iso(a.created_at),
@@ -219,6 +220,20 @@ def _camera_off(user) -> list[dict]:
         }
         for n in model.objects.filter(user=user).select_related("group", "session").order_by("created_at")
     ]
+
+
+def _safety_plan(user) -> dict | None:
+    """The member's own safety plan (wellbeing app), decrypted, and whose leaders it is shared with."""
+    safety_plan = _optional_model("wellbeing", "SafetyPlan")
+    plan = safety_plan.objects.filter(user=user).first() if safety_plan else None
+    if plan is None:
+        return None
+    return {
+        **{section["title"]: section["text"] for section in plan.sections()},
+        "shared_with_the_leaders_of": [group.name for group in plan.shared_with.order_by("name")],
+        "created_at": _iso(plan.created_at),
+        "updated_at": _iso(plan.updated_at),
+    }
 
 
 def _contact_details(user) -> dict | None:

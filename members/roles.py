@@ -40,7 +40,7 @@ def has_mfa(user) -> bool:
 
 
 # The apps whose permissions trustees hold: safeguarding in full, the rest to view and correct.
-TRUSTEE_APP_LABELS = ("safeguarding", "groups", "group_sessions", "members", "charity", "care")
+TRUSTEE_APP_LABELS = ("safeguarding", "groups", "group_sessions", "members", "charity", "care", "wellbeing")
 
 
 def sync_trustees_group(**kwargs) -> None:

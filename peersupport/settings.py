@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "groups",
     "sessions.apps.GroupSessionsConfig",
     "safeguarding",
+    "wellbeing",
     "peersupport",
 ]
 
@@ -411,4 +412,9 @@ CELERY_BEAT_SCHEDULE["care-follow-up-reminders"] = {"task": "care.tasks.dispatch
 CELERY_BEAT_SCHEDULE["care-purge-old-conversations"] = {
     "task": "care.tasks.purge_old_conversations",
     "schedule": 60.0 * 60 * 24,
+}
+# Tells a group's leaders when no leader has had an open session's dashboard open for five minutes (wellbeing/tasks.py).
+CELERY_BEAT_SCHEDULE["wellbeing-check-for-leaderless-sessions"] = {
+    "task": "wellbeing.check_for_leaderless_sessions",
+    "schedule": 60.0,
 }

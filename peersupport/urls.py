@@ -20,5 +20,6 @@ urlpatterns = [
     path("sessions/", include("sessions.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("care/", include("care.urls")),
+    path("wellbeing/", include("wellbeing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -100,7 +101,7 @@ def raise_concern(request: HttpRequest, slug: str) -> HttpResponse:
                 + ("charity's safeguarding leads only" if concern.to_trustees else "group's leaders")
                 + ", and someone will look at it soon.",
             )
-            return redirect("safeguarding:my_concerns")
+            return redirect(reverse("safeguarding:my_concerns") + "?sent=1")  # with where help is, meanwhile
     return render(request, "safeguarding/raise_concern.html", {"form": form, "group": group, "is_leader": is_leader})
 
 

@@ -8,11 +8,9 @@ ever travels inside those outgoing messages; it is never written to the database
 """
 
 import contextlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from groups.models import Membership
+from groups.wordlist import matched_word
 from members.roles import has_mfa
 from safeguarding.models import Removal
 from safeguarding.services import raise_concern, remove_member
@@ -518,7 +517,10 @@ def triggered(seat: Seat, *, note: str = "") -> Outcome:
     alert = RoomAlert.objects.create(
         session_id=participant.session_id, user=seat.user, kind=RoomAlert.Kind.TRIGGERED, had_note=bool(note)
     )
-    message = "Thank you for saying. The leaders have been told, and only them."
+    message = (
+        "Thank you for saying. The leaders have been told, and only them. If you'd like to talk to someone now, "
+        "“Need help now?” at the top of the page has numbers you can call or text."
+    )
     return Outcome(reply=done("triggered", message), deliveries=[_alert_event(alert, text=note or None)])
 
 
@@ -534,25 +536,6 @@ def message_leaders(seat: Seat, *, text: str) -> Outcome:
         deliveries=[_alert_event(alert, text=text, required=True)],
         undo=_withdraw_alert(alert.pk),
     )
-
-
-@lru_cache(maxsize=256)
-def _word_pattern(words: tuple[str, ...]) -> re.Pattern | None:
-    """Whole words or phrases, case-insensitive; the spaces inside a phrase match any run of spaces."""
-    if not words:
-        return None
-    alternatives = sorted({r"\s+".join(map(re.escape, w.split())) for w in words if w.split()}, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
-
-
-def matched_word(text: str, words: list[str]) -> str | None:
-    """The word-list entry that the text contains as a whole word or phrase, or None."""
-    pattern = _word_pattern(tuple(words))
-    found = pattern.search(text) if pattern else None
-    if not found:
-        return None
-    normalised = " ".join(found.group(0).lower().split())
-    return next((w for w in words if " ".join(w.split()) == normalised), normalised)
 
 
 def chat_handle(session_id: int, user_id: int) -> str:
@@ -731,6 +714,21 @@ def reply(seat: Seat, *, to: int, text: str) -> Outcome:
             Delivery(live.user_group(target.user_id), to_member, required=True),
             Delivery(live.leaders_group(seat.session.pk), to_leaders),
         ],
+    )
+
+
+def backchannel(seat: Seat, *, text: str) -> Outcome:
+    """The leaders' backchannel: a line to the session's other leaders only. Relayed live, never kept anywhere."""
+    payload = {
+        "type": "backchannel",
+        "from_id": seat.user.pk,
+        "from": seat.user.display_name,
+        "text": text,
+        "at": timezone.now().isoformat(),
+    }
+    return Outcome(
+        reply=done("backchannel", "Sent to the leaders."),
+        deliveries=[Delivery(live.leaders_group(seat.session.pk), payload, required=True)],
     )
 
 
@@ -984,6 +982,7 @@ HANDLERS = {
     "acknowledge": acknowledge,
     "lower_all_hands": lower_all_hands,
     "reply": reply,
+    "backchannel": backchannel,
     "remove": remove,
     "end_session": end,
     "chat_toggle": set_chat,

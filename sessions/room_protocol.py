@@ -52,6 +52,7 @@ TYPES: dict[str, MessageType] = {
     "acknowledge": MessageType(leader_only=True, fields={"alert": Field(int)}),
     "lower_all_hands": MessageType(leader_only=True),
     "reply": MessageType(leader_only=True, fields={"to": Field(int), "text": Field(str)}),
+    "backchannel": MessageType(leader_only=True, fields={"text": Field(str)}),
     "remove": MessageType(
         leader_only=True, fields={"user": Field(int), "reason": Field(str), "note": Field(str, required=False)}
     ),

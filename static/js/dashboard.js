@@ -357,6 +357,8 @@ function renderChatState(enabled) {
   document.getElementById("chat-state").textContent = enabled ? "The chat is on." : "The chat is off for everyone.";
 }
 
+const backchannelMe = document.getElementById("backchannel-log")?.dataset.me;
+
 function appendLine(listId, who, text, at) {
   appendLogLine(document.getElementById(listId), timeFormat, { who, text, at });
 }
@@ -408,6 +410,10 @@ function onMessage(data) {
     case "chat_state":
       room.session.chat_enabled = data.enabled;
       renderChatState(data.enabled);
+      break;
+    case "backchannel":
+      // templates/sessions/includes/dashboard_backchannel.html: leaders only, never saved.
+      appendLine("backchannel-log", String(data.from_id) === backchannelMe ? "You" : data.from, data.text, data.at);
       break;
     case "reply_sent":
       appendLine("replies", `${data.from} to ${data.to}`, data.text, data.at);

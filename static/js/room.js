@@ -1,6 +1,7 @@
 // The member's room page. The page works without this script (every button is a form POST);
 // this upgrades it to the live socket, and falls back to posting the form while the socket is down.
 import { RoomSocket, formMessage, postForm, getJSON, timeFormatter, appendLogLine } from "./socket.js";
+import { showHelp } from "./room-help.js";
 
 const root = document.getElementById("room");
 const timeFormat = timeFormatter(root.dataset.timeZone);
@@ -120,6 +121,7 @@ function finish(message) {
   // The connection box (a status region) says it, once; it is at the top, so bring it into view.
   announcer.hidden = true;
   connection.scrollIntoView({ block: "nearest" });
+  showHelp();
 }
 
 function noteFor(form) {
@@ -145,6 +147,7 @@ function handleAnswer(data, form) {
     // used (a message, a flag, a held-back chat line). A chat line shows in the chat.
     if (data.action === "chat") return;
     announce(data.message, { near: noteFor(form) });
+    if (data.action === "triggered") showHelp();
   } else if (data.type === "error") {
     announce(data.message, { isError: true, near: form || root.querySelector(".room-buttons") });
     if (form) form.querySelector("textarea, input[type=text]")?.focus();

@@ -112,6 +112,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     invitation, token = group_services.create_invitation(cast.group, actor=cast.leader, note="For Robin")
     _data_rights_records(cast)
     calendar_token = session_services.new_calendar_feed(cast.member)
+    _care_records(cast, past)
 
     newcomer = user_factory("newcomer@example.org", display_name="Newcomer", verified=False)
     email_key = EmailConfirmationHMAC(EmailAddress.objects.get(user=newcomer)).key
@@ -163,6 +164,19 @@ def _data_rights_records(cast) -> None:
         what_happened="An email went to the wrong member.",
         decision="undecided",
     )
+
+
+def _care_records(cast, past_session) -> None:
+    """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan, a debrief."""
+    from wellbeing import services as wellbeing
+    from wellbeing.models import CrisisLine, default_crisis_lines
+
+    if not CrisisLine.objects.exists():
+        CrisisLine.objects.bulk_create(default_crisis_lines())
+    wellbeing.save_safety_plan(
+        user=cast.member, sections={"warning_signs": "Not sleeping."}, shared_groups=[cast.group]
+    )
+    wellbeing.add_debrief(past_session, actor=cast.leader, how_it_went="Quiet, kind.", carry_forward="Call Mo.")
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -356,6 +370,7 @@ ENTRIES: list[Entry] = [
     Entry("groups:agree", M, kwargs=lambda site: {"slug": site.weekend_group.slug}),
     Entry("groups:leave", M, kwargs=slug),
     Entry("groups:edit_guidelines", L, kwargs=slug),
+    Entry("groups:room_settings", L, kwargs=slug),
     Entry("groups:members", L, kwargs=slug),
     Entry("groups:members", M, kwargs=slug, status=403, why="a member asking for a leaders' page"),
     Entry("groups:approve", L, kwargs=membership_of("pending"), kind=ACTION),
@@ -398,6 +413,15 @@ ENTRIES: list[Entry] = [
     Entry("sessions:dashboard", L, kwargs=open_session),
     Entry("sessions:dashboard_action", L, kwargs=open_session, kind=ACTION),
     Entry("sessions:dashboard_snapshot", L, kwargs=open_session, kind=DATA, why="JSON for the dashboard's script"),
+    # Care: help now, safety plans.
+    Entry("wellbeing:help", A),
+    Entry("wellbeing:help", M),
+    Entry("wellbeing:safety_plan", M),
+    Entry("wellbeing:safety_plan_print", M),
+    Entry("wellbeing:safety_plan_delete", M, kind=ACTION),
+    Entry("wellbeing:group_safety_plans", L, kwargs=slug),
+    Entry("wellbeing:shared_safety_plan", L, kwargs=member_of_group),
+    Entry("wellbeing:session_debriefs", L, kwargs=past),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
     Entry(

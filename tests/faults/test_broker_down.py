@@ -38,7 +38,7 @@ def test_raising_a_concern_succeeds_while_the_broker_is_down(
 ):
     response = raise_concern(client, cast, django_capture_on_commit_callbacks)
     assert response.status_code == 302
-    assert response["Location"] == reverse("safeguarding:my_concerns")
+    assert response["Location"] == reverse("safeguarding:my_concerns") + "?sent=1"
     concern = Concern.objects.get()
     kept = TaskOutbox.objects.get()
     assert (kept.task_name, kept.args, kept.kwargs) == ("safeguarding.tasks.email_concern_raised", [concern.pk], {})

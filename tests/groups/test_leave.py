@@ -32,7 +32,7 @@ def test_leaving_follows_the_permission_ladder(who, as_person, cast):
 def test_member_leaves_and_the_group_is_private_to_them_again(as_person, cast):
     client = as_person("member")
     response = client.post(reverse("groups:leave", args=[cast.group.slug]))
-    assert response.url == reverse("groups:mine")
+    assert response.url == reverse("groups:mine") + "?left=1"  # the goodbye, with where help is
     assert status_of(cast.member, cast) == S.LEFT
     assert client.get(reverse("groups:detail", args=[cast.group.slug])).status_code == 404
 

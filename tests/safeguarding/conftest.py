@@ -143,6 +143,25 @@ def one_of_everything(cast, session_factory):
 
     conversation = start_conversation(actor=cast.member, group=cast.group, body=value("body"))
     rows[("care.Message", "body")] = conversation.messages.get().pk
+    from wellbeing import services as wellbeing_services
+    from wellbeing.models import SAFETY_PLAN_SECTIONS
+
+    plan = wellbeing_services.save_safety_plan(
+        user=cast.member, sections={name: value(name) for name, _, _ in SAFETY_PLAN_SECTIONS}, shared_groups=[]
+    )
+    for name, _, _ in SAFETY_PLAN_SECTIONS:
+        rows[("wellbeing.SafetyPlan", name)] = plan.pk
+    session.status = session.Status.ENDED
+    session.save(update_fields=["status"])
+    debrief = wellbeing_services.add_debrief(
+        session,
+        actor=cast.leader,
+        how_it_went=value("how_it_went"),
+        carry_forward=value("carry_forward"),
+        how_we_are=value("how_we_are"),
+    )
+    for name in ("how_it_went", "carry_forward", "how_we_are"):
+        rows[("wellbeing.Debrief", name)] = debrief.pk
     return rows
 
 

@@ -94,6 +94,10 @@ ROUTES: dict[str, Route] = {
     "safeguarding:funder_figures": Route(none),
     "safeguarding:funder_figures_chart": Route(none),
     "safeguarding:funder_figures_csv": Route(none),
+    "wellbeing:help": Route(none),
+    "wellbeing:safety_plan": Route(none, BOTH),
+    "wellbeing:safety_plan_print": Route(none),
+    "wellbeing:safety_plan_delete": Route(none, POST),
     # Capability links: the token itself is the key (tests/groups and tests/sessions cover them).
     "groups:invitation": Route(lambda w, s: {"token": s.invitation_token}, BOTH),
     "sessions:calendar_feed": Route(lambda w, s: {"token": s.feed_token}),
@@ -103,6 +107,7 @@ ROUTES: dict[str, Route] = {
     "groups:agree": Route(slug, BOTH, scoped=True),
     "groups:leave": Route(slug, BOTH, scoped=True),
     "groups:edit_guidelines": Route(slug, BOTH, scoped=True),
+    "groups:room_settings": Route(slug, BOTH, scoped=True),
     "groups:members": Route(slug, scoped=True),
     "groups:approve": Route(lambda w, s: {"slug": s.group.slug, "membership_id": s.pending.pk}, POST, scoped=True),
     "groups:decline": Route(lambda w, s: {"slug": s.group.slug, "membership_id": s.pending.pk}, BOTH, scoped=True),
@@ -157,6 +162,9 @@ ROUTES: dict[str, Route] = {
     "care:message_leaders": Route(slug, BOTH, scoped=True),
     "care:concern_write": Route(concern, BOTH, scoped=True),
     "care:alert_write": Route(lambda w, s: {"pk": s.room_alert.pk}, BOTH, scoped=True),
+    "wellbeing:group_safety_plans": Route(slug, scoped=True),
+    "wellbeing:session_debriefs": Route(upcoming, BOTH, scoped=True),
+    "wellbeing:shared_safety_plan": Route(lambda w, s: {"slug": s.group.slug, "member_id": s.member.pk}, scoped=True),
 }
 
 
