@@ -31,6 +31,7 @@ from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room_protocol import TYPES, Command, ProtocolError
 from sessions.seat_query import fetch_seat
 from sessions.services import SessionStateError, camera_off_notices_for, end_session, record_leave
+from sessions.video import identity_for
 
 REMOVED_FROM_SESSION = (
     "A leader has asked you to leave this session, so you can't rejoin it. "
@@ -204,6 +205,9 @@ def participant_payload(participant: RoomParticipant) -> dict:
         "left_at": _iso(participant.left_at),
         "stepped_out_at": _iso(participant.stepped_out_at),
         "passing": participant.passing_since is not None,
+        # The video call: the engine's opaque name for them (for the leaders' tiles), and the waiting room.
+        "call_identity": identity_for(participant.session_id, participant.user_id),
+        "admitted": participant.is_leader or participant.admitted_at is not None,
     }
 
 
