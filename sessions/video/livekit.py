@@ -94,7 +94,9 @@ class LiveKitProvider:
                 failover=False,
             )
             try:
-                return await what(lk.room)
+                # Our own deadline as well: livekit-api passes timeout=None to each aiohttp request, which
+                # aiohttp (3.14) reads as "no time limit", overriding the session's (tests/video: "slow").
+                return await asyncio.wait_for(what(lk.room), timeout=settings.VIDEO_API_TIMEOUT_SECONDS)
             finally:
                 await lk.aclose()
 
