@@ -72,6 +72,30 @@ def credential_for(user, session_id: int) -> dict:
     }
 
 
+def page_context(session: GroupSession, user, *, is_leader: bool) -> dict:
+    """What the room page and the dashboard need to show the call (templates/sessions/includes/call.html).
+    No query at all with the plain link; one or two with an embedded call."""
+    video = provider()
+    client = video.client()
+    if not client.embedded:
+        return {"embedded": False}
+    waiting = camera_off = False
+    if not is_leader:
+        waiting = session.group.waiting_room and not (
+            RoomParticipant.objects.filter(session=session, user=user, admitted_at__isnull=False).exists()
+        )
+        camera_off = any(services.my_camera_off_notices(user, session).values())
+    return {
+        "embedded": True,
+        "provider": video.name,
+        "script": client.script,
+        "waiting": waiting,
+        "camera_off": camera_off,
+        "is_leader": is_leader,
+        "bar": not is_leader,  # the member's actions, one tap away beside the call on a phone
+    }
+
+
 # --- the waiting room (leaders' room actions) -------------------------------------------------------
 
 

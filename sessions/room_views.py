@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from groups.models import Membership
 from safeguarding.models import Concern, Removal
-from sessions import live, room
+from sessions import call, live, room
+from sessions.call_views import video_call_page
 from sessions.permissions import get_session_for_user
 from sessions.room_models import RoomParticipant
 from sessions.room_protocol import ProtocolError, parse
@@ -78,6 +79,7 @@ def _leader_names(session) -> list[str]:
 @never_cache
 @login_required
 @require_GET
+@video_call_page
 def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
     """The member's room. Opening it is coming into the room (works without JavaScript)."""
     session, membership, not_open = _room_or_not_open(request, session_id)
@@ -94,6 +96,7 @@ def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
         "leaders": _leader_names(session),
         "state": room.welcome(session, request.user),
         "check_in_choices": CHECK_IN_CHOICES,
+        "call": call.page_context(session, request.user, is_leader=False),
     }
     return render(request, "sessions/room.html", context)
 
@@ -170,6 +173,7 @@ def room_action(request: HttpRequest, session_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
+@video_call_page
 def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     session, membership, not_open = _room_or_not_open(request, session_id, leader=True)
     if not_open:
@@ -194,6 +198,7 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "concern_categories": Concern.Category.choices,
         "risk_levels": Concern.RiskLevel.choices,
         "concern_kinds": sorted(room.CONCERN_KINDS),
+        "call": call.page_context(session, request.user, is_leader=True),
     }
     return render(request, "sessions/dashboard.html", context)
 
