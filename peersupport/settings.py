@@ -344,18 +344,14 @@ CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
 }
 
 # The video call (sessions/video/, docs/video.md). "link": the leaders' meeting link behind a single-use ticket
-# (Zoom, Teams; the demo). "livekit" or "jitsi": the call embedded in the room, a short-lived credential per member.
+# (Zoom, Teams; the demo). "livekit": the call embedded in the room, a short-lived credential per member.
 VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "link").strip().lower()
-if VIDEO_PROVIDER not in {"link", "livekit", "jitsi"}:
-    raise ImproperlyConfigured(f"VIDEO_PROVIDER must be link, livekit or jitsi, not {VIDEO_PROVIDER!r}.")
+if VIDEO_PROVIDER not in {"link", "livekit"}:
+    raise ImproperlyConfigured(f"VIDEO_PROVIDER must be link or livekit, not {VIDEO_PROVIDER!r} (docs/video.md).")
 # LiveKit: the server's address for browsers (wss://...) and its API key pair (LiveKit Cloud or self-hosted).
 LIVEKIT_URL = os.environ.get("LIVEKIT_URL", "").strip()
 LIVEKIT_API_KEY = os.environ.get("LIVEKIT_API_KEY", "").strip()
 LIVEKIT_API_SECRET = os.environ.get("LIVEKIT_API_SECRET", "").strip()
-# Jitsi: the domain serving the meetings and the JWT app id and secret set in its Prosody configuration.
-JITSI_DOMAIN = os.environ.get("JITSI_DOMAIN", "").strip()
-JITSI_APP_ID = os.environ.get("JITSI_APP_ID", "").strip()
-JITSI_APP_SECRET = os.environ.get("JITSI_APP_SECRET", "").strip()
 # A call credential is checked at the first connect only: a short life means a removed member gets nothing new.
 VIDEO_CREDENTIAL_TTL_SECONDS = envint("VIDEO_CREDENTIAL_TTL_SECONDS", "90")
 # How long a moderation call to the video engine may take before the leader is told and Celery retries it.

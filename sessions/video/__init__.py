@@ -6,7 +6,7 @@ describe its browser client (for the page and its Content-Security-Policy). `VID
 
 - `link`: today's behaviour for charities on Zoom or Teams. Nothing is embedded and nothing reaches the call.
 - `livekit`: the call embedded in the room; a short-lived token per member; moderation through RoomService.
-- `jitsi`: the call embedded with Jitsi's IFrame API; a JWT per member; moderation by the leader's client.
+Jitsi is planned (docs/video.md says what it needs); a new engine is one more module with these five methods.
 """
 
 from __future__ import annotations
@@ -81,10 +81,6 @@ def _provider(name: str) -> VideoProvider:
         from sessions.video.livekit import LiveKitProvider
 
         return LiveKitProvider()
-    if name == "jitsi":
-        from sessions.video.jitsi import JitsiProvider
-
-        return JitsiProvider()
     from sessions.video.link import LinkProvider
 
     return LinkProvider()
