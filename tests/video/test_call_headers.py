@@ -74,3 +74,15 @@ def test_with_the_plain_link_the_call_pages_keep_the_strict_policy(pages, auth_c
         assert response["Content-Security-Policy"] == django_settings.CONTENT_SECURITY_POLICY
         assert response["Permissions-Policy"] == PERMISSIONS_POLICY
         assert b'id="call"' not in response.content
+
+
+def test_an_incomplete_livekit_setup_is_reported_at_start(settings):
+    from peersupport.checks import check_video_provider
+
+    settings.VIDEO_PROVIDER = "livekit"
+    settings.LIVEKIT_URL = "wss://call.example.org"
+    settings.LIVEKIT_API_KEY = "key"
+    settings.LIVEKIT_API_SECRET = ""
+    assert [e.id for e in check_video_provider(None)] == ["peersupport.E010"]
+    settings.LIVEKIT_API_SECRET = "secret"
+    assert check_video_provider(None) == []
