@@ -350,6 +350,7 @@ ENTRIES: list[Entry] = [
     Entry("sessions:dashboard", L, kwargs=open_session),
     Entry("sessions:dashboard_action", L, kwargs=open_session, kind=ACTION),
     Entry("sessions:dashboard_snapshot", L, kwargs=open_session, kind=DATA, why="JSON for the dashboard's script"),
+    Entry("sessions:call_credential", M, kwargs=open_session, kind=ACTION),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
     Entry(
