@@ -162,3 +162,22 @@ def test_minting_records_attendance(fake_livekit, cast, open_session, in_room, a
     in_room(open_session, cast.member, admitted=True)
     credential(auth_client(cast.member), open_session)
     assert open_session.attendances.filter(user=cast.member).exists()
+
+
+def test_no_log_line_holds_the_token_or_the_room(fake_livekit, cast, open_session, in_room, auth_client, caplog):
+    import logging
+
+    in_room(open_session, cast.member, admitted=True)
+    with caplog.at_level(logging.DEBUG):
+        body = credential(auth_client(cast.member), open_session).json()
+        credential(auth_client(cast.outsider), open_session)  # a refusal is logged as a 404
+    assert caplog.records  # the capture really ran
+    assert body["token"] not in caplog.text
+    assert open_session.video_room not in caplog.text
+
+
+def test_a_refusal_holds_nothing_reusable(fake_livekit, cast, open_session, in_room, auth_client):
+    in_room(open_session, cast.member)
+    response = credential(auth_client(cast.member), open_session)
+    assert set(response.json()) == {"type", "code", "message"}
+    assert open_session.video_room not in response.content.decode()
