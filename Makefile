@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test test-integration lint security fmt setup migrate demo bench screenshots lock clean \
 	keys demo-reset restore-drill
+.PHONY: run test test-integration lint security fmt setup migrate demo bench screenshots lock clean vendor-livekit
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,3 +84,16 @@ lock:
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*
+
+## Update the vendored LiveKit browser client (the UMD build from npm; no build step). Needs npm.
+LIVEKIT_CLIENT_VERSION ?= 2.23.0
+vendor-livekit:
+	rm -rf .vendor-livekit && mkdir .vendor-livekit
+	cd .vendor-livekit && npm pack --silent livekit-client@$(LIVEKIT_CLIENT_VERSION) >/dev/null
+	tar -xzf .vendor-livekit/livekit-client-$(LIVEKIT_CLIENT_VERSION).tgz -C .vendor-livekit
+	mkdir -p static/vendor/livekit-client
+	# The source map is not shipped: drop its reference so collectstatic's manifest does not look for it.
+	sed '/^\/\/# sourceMappingURL=/d' .vendor-livekit/package/dist/livekit-client.umd.js > static/vendor/livekit-client/livekit-client.umd.js
+	cp .vendor-livekit/package/LICENSE static/vendor/livekit-client/LICENSE
+	printf 'livekit-client %s (npm), dist/livekit-client.umd.js, Apache-2.0: see LICENSE. Updated by make vendor-livekit.\n' $(LIVEKIT_CLIENT_VERSION) > static/vendor/livekit-client/VERSION
+	rm -rf .vendor-livekit

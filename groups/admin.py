@@ -81,7 +81,7 @@ class SupportGroupAdmin(admin.ModelAdmin):
     inlines = [GuidelinesVersionInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "description", "who_it_is_for", "meeting_rhythm"]}),
-        ("In the room", {"fields": ["welfare_threshold_minutes", "chat_word_list"]}),
+        ("In the room", {"fields": ["welfare_threshold_minutes", "chat_word_list", "waiting_room"]}),
         ("Visibility", {"fields": ["is_open_to_requests", "is_archived"]}),
     ]
 

@@ -52,6 +52,10 @@ class SupportGroup(models.Model):
         blank=True,
         help_text="One word or phrase per line. Room chat messages containing one are held back and shown to leaders.",
     )
+    waiting_room = models.BooleanField(
+        default=True,
+        help_text="Members wait until a leader lets them into the video call (the rest of the room works meanwhile).",
+    )
     is_open_to_requests = models.BooleanField(default=True, help_text="Listed in the public directory.")
     is_archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -33,3 +33,19 @@ def check_debug_with_public_host(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def check_video_provider(app_configs, **kwargs):
+    """An embedded call without its server's address or key pair would fail at the first join: say so at start."""
+    if settings.VIDEO_PROVIDER == "livekit" and not (
+        settings.LIVEKIT_URL and settings.LIVEKIT_API_KEY and settings.LIVEKIT_API_SECRET
+    ):
+        return [
+            Error(
+                "VIDEO_PROVIDER=livekit needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET.",
+                hint="See docs/video.md.",
+                id="peersupport.E010",
+            )
+        ]
+    return []

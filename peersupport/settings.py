@@ -418,3 +418,16 @@ CELERY_BEAT_SCHEDULE["wellbeing-check-for-leaderless-sessions"] = {
     "task": "wellbeing.check_for_leaderless_sessions",
     "schedule": 60.0,
 }
+# The video call (sessions/video/, docs/video.md). "link": the leaders' meeting link behind a single-use ticket
+# (Zoom, Teams; the demo). "livekit": the call embedded in the room, a short-lived credential per member.
+VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "link").strip().lower()
+if VIDEO_PROVIDER not in {"link", "livekit"}:
+    raise ImproperlyConfigured(f"VIDEO_PROVIDER must be link or livekit, not {VIDEO_PROVIDER!r} (docs/video.md).")
+# LiveKit: the server's address for browsers (wss://...) and its API key pair (LiveKit Cloud or self-hosted).
+LIVEKIT_URL = os.environ.get("LIVEKIT_URL", "").strip()
+LIVEKIT_API_KEY = os.environ.get("LIVEKIT_API_KEY", "").strip()
+LIVEKIT_API_SECRET = os.environ.get("LIVEKIT_API_SECRET", "").strip()
+# A call credential is checked at the first connect only: a short life means a removed member gets nothing new.
+VIDEO_CREDENTIAL_TTL_SECONDS = envint("VIDEO_CREDENTIAL_TTL_SECONDS", "90")
+# How long a moderation call to the video engine may take before the leader is told and Celery retries it.
+VIDEO_API_TIMEOUT_SECONDS = envint("VIDEO_API_TIMEOUT_SECONDS", "3")

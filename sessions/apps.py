@@ -6,3 +6,9 @@ class GroupSessionsConfig(AppConfig):
     name = "sessions"
     label = "group_sessions"
     verbose_name = "Group sessions"
+
+    def ready(self) -> None:
+        # The video call (sessions/call.py): its removal signal, its Celery tasks, and its room actions.
+        from sessions import call, room
+
+        room.HANDLERS.update(call.HANDLERS)

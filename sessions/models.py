@@ -19,6 +19,11 @@ from safeguarding.fields import EncryptedTextField
 JOIN_TOKEN_LIFETIME = timedelta(seconds=60)
 
 
+def new_video_room_name() -> str:
+    """An unguessable name for a session's video call room: knowing a session's id or topic gives nothing."""
+    return secrets.token_urlsafe(24)
+
+
 def hash_token(token: str) -> str:
     """Tokens are stored only as a SHA-256 hash: a database leak gives nobody a usable link."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -93,6 +98,8 @@ class GroupSession(models.Model):
     meeting_link = EncryptedTextField(blank=True)
     meeting_link_changed_at = models.DateTimeField(null=True, blank=True)
     chat_enabled = models.BooleanField(default=True)
+    # The video engine's room for this session (sessions/video/): unguessable, never shown to anyone.
+    video_room = models.CharField(max_length=64, unique=True, default=new_video_room_name, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
     # Sessions made together as a weekly or fortnightly series share this id.

@@ -38,6 +38,7 @@ from sessions.services import (
     record_leave,
     record_removal,
 )
+from sessions.video import identity_for
 
 REMOVED_FROM_SESSION = (
     "A leader has asked you to leave this session, so you can't rejoin it. "
@@ -213,6 +214,9 @@ def participant_payload(participant: RoomParticipant, *, left_without_check_in: 
         "left_at": _iso(participant.left_at),
         "stepped_out_at": _iso(participant.stepped_out_at),
         "passing": participant.passing_since is not None,
+        # The video call: the engine's opaque name for them (for the leaders' tiles), and the waiting room.
+        "call_identity": identity_for(participant.session_id, participant.user_id),
+        "admitted": participant.is_leader or participant.admitted_at is not None,
     }
 
 

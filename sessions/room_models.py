@@ -35,6 +35,11 @@ class RoomParticipant(models.Model):
         null=True, blank=True, help_text="They said they would rather not talk today. Never counted or ranked."
     )
     removed_at = models.DateTimeField(null=True, blank=True, help_text="Removed from this session; cannot rejoin it.")
+    # The waiting room: a leader let them into the video call (only then is a call credential minted).
+    admitted_at = models.DateTimeField(null=True, blank=True)
+    admitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -58,6 +58,10 @@ TYPES: dict[str, MessageType] = {
     ),
     "end_session": MessageType(leader_only=True),
     "chat_toggle": MessageType(leader_only=True, fields={"enabled": Field(bool)}),
+    # The video call (sessions/call.py): let people in from the waiting room, mute a microphone.
+    "admit": MessageType(leader_only=True, fields={"user": Field(int)}),
+    "admit_all": MessageType(leader_only=True),
+    "mute": MessageType(leader_only=True, fields={"user": Field(int)}),
     "make_concern": MessageType(
         leader_only=True,
         fields={"alert": Field(int), "text": Field(str), "category": Field(str), "risk_level": Field(str)},

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groups.models import Membership
 from groups.permissions import agreement_required
 from safeguarding.models import Concern, Removal
-from sessions import live, room, room_limit
+from sessions import call, live, room, room_limit
 from sessions.models import GroupSession
+from sessions.call_views import video_call_page
 from sessions.permissions import get_session_for_user
 from sessions.room_models import RoomParticipant
 from sessions.room_protocol import ProtocolError, parse
@@ -81,6 +82,7 @@ def _leader_names(session) -> list[str]:
 @login_required
 @require_GET
 @agreement_required
+@video_call_page
 def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
     """The member's room. Opening it is coming into the room (works without JavaScript)."""
     session, membership, not_open = _room_or_not_open(request, session_id)
@@ -101,6 +103,7 @@ def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
         "state": room.welcome(session, request.user),
         "chat_handle": room.chat_handle(session.pk, request.user.pk),
         "check_in_choices": CHECK_IN_CHOICES,
+        "call": call.page_context(session, request.user, is_leader=False),
     }
     return render(request, "sessions/room.html", context)
 
@@ -193,6 +196,7 @@ def room_action(request: HttpRequest, session_id: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
+@video_call_page
 def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     session, membership, not_open = _room_or_not_open(request, session_id, leader=True)
     if not_open:
@@ -224,6 +228,7 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "risk_levels": Concern.RiskLevel.choices,
         "concern_kinds": sorted(room.CONCERN_KINDS),
         "write_kinds": ["message", "triggered", "check_in", "held_chat", "welfare"],  # care.permissions
+        "call": call.page_context(session, request.user, is_leader=True),
     }
     return render(request, "sessions/dashboard.html", context)
 

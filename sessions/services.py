@@ -249,6 +249,9 @@ def _close_live_room(session_id: int) -> None:
     except ImportError:
         return
     close_session_sockets(session_id)
+    from sessions.call import end_call
+
+    end_call(session_id)  # the video call ends for everyone too (retried by Celery if the engine is away)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessions import room_views, views
+from sessions import call_views, room_views, views
 
 app_name = "sessions"
 
@@ -35,4 +35,6 @@ urlpatterns = [
     path("<int:session_id>/dashboard/", room_views.dashboard, name="dashboard"),
     path("<int:session_id>/dashboard/action/", room_views.dashboard_action, name="dashboard_action"),
     path("<int:session_id>/dashboard/snapshot.json", room_views.dashboard_snapshot, name="dashboard_snapshot"),
+    # The embedded video call (sessions/call_views.py): a credential at the moment of joining.
+    path("<int:session_id>/room/call/", call_views.call_credential, name="call_credential"),
 ]

@@ -29,6 +29,7 @@ from sessions.permissions import (
     require_trustee,
 )
 from sessions.services import SessionStateError
+from sessions.video import is_embedded as _video_is_embedded
 
 PAST_SESSIONS_SHOWN = 20
 
@@ -100,6 +101,12 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
     refusal = services.join_refusal(session, membership)
     if refusal:
         return _refused(request, session, refusal)
+    if _video_is_embedded():
+        # The call is in our own room page: after the online-safety reminder, members go there, and the
+        # page asks for a credential at the moment they join the call (sessions/call.py).
+        if request.method == "POST":
+            return redirect("sessions:room", session_id=session.pk)
+        return render(request, "sessions/join.html", {"session": session, "group": session.group, "embedded": True})
     if request.method == "POST":
         try:
             raw = services.issue_join_token(session, membership)

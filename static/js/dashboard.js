@@ -366,6 +366,8 @@ function appendLine(listId, who, text, at) {
 // --- state changes -----------------------------------------------------------------------------
 
 function applySnapshot(snapshot) {
+  // The embedded call (static/js/call.js) keeps its tiles in step: who waits, hands, camera-off notices.
+  document.dispatchEvent(new CustomEvent("room:message", { detail: snapshot }));
   room.session = snapshot.session;
   room.participants = new Map(snapshot.participants.map((p) => [p.user_id, p]));
   const before = new Set(room.alerts.keys());
@@ -383,6 +385,7 @@ function applySnapshot(snapshot) {
 }
 
 function onMessage(data) {
+  if (data.type !== "snapshot") document.dispatchEvent(new CustomEvent("room:message", { detail: data }));
   switch (data.type) {
     case "snapshot":
       applySnapshot(data);
@@ -452,6 +455,7 @@ function handleAnswer(data) {
 
 function finish(message) {
   finished = true;
+  document.dispatchEvent(new CustomEvent("room:finished", { detail: { message } }));
   socket.stop();
   stopPolling();
   connection.dataset.state = "closed";

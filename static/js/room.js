@@ -114,6 +114,7 @@ function chatAuthor(data) {
 function finish(message) {
   // Removed, session ended or left: no more actions from this page.
   finished = true;
+  document.dispatchEvent(new CustomEvent("room:finished", { detail: { message } }));
   socket.stop();
   connection.dataset.state = "closed";
   connection.textContent = message;
@@ -155,6 +156,8 @@ function handleAnswer(data, form) {
 }
 
 function onMessage(data) {
+  // The embedded call (static/js/call.js) listens too: admitted from the waiting room, muted, removed.
+  document.dispatchEvent(new CustomEvent("room:message", { detail: data }));
   switch (data.type) {
     case "welcome":
     case "state":

@@ -422,6 +422,7 @@ ENTRIES: list[Entry] = [
     Entry("wellbeing:group_safety_plans", L, kwargs=slug),
     Entry("wellbeing:shared_safety_plan", L, kwargs=member_of_group),
     Entry("wellbeing:session_debriefs", L, kwargs=past),
+    Entry("sessions:call_credential", M, kwargs=open_session, kind=ACTION),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
     Entry(

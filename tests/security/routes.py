@@ -140,6 +140,7 @@ ROUTES: dict[str, Route] = {
     "sessions:dashboard": Route(open_session, scoped=True),
     "sessions:dashboard_action": Route(open_session, POST, scoped=True),
     "sessions:dashboard_snapshot": Route(open_session, scoped=True),
+    "sessions:call_credential": Route(open_session, POST, scoped=True),
     "safeguarding:concern_detail": Route(concern, BOTH, scoped=True),
     "safeguarding:concern_set_status": Route(concern, POST, scoped=True),
     "safeguarding:concern_escalate": Route(concern, POST, scoped=True),

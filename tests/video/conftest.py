@@ -1,0 +1,59 @@
+"""Fixtures for the video call: a fake LiveKit server on loopback (tests/video/fake_livekit.py), configured as
+the deployment's provider, and an open session whose room people have come into."""
+
+from datetime import timedelta
+
+import pytest
+
+from sessions.models import GroupSession
+from tests.video.fake_livekit import FakeLiveKit
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks in-process, except in tests with a real worker (marked integration)."""
+    from peersupport.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def fake_livekit(settings):
+    """A running fake LiveKit server, set as VIDEO_PROVIDER=livekit with its key pair. Stopped afterwards."""
+    fake = FakeLiveKit().start()
+    settings.VIDEO_PROVIDER = "livekit"
+    settings.LIVEKIT_URL = fake.url
+    settings.LIVEKIT_API_KEY = fake.api_key
+    settings.LIVEKIT_API_SECRET = fake.api_secret
+    settings.VIDEO_API_TIMEOUT_SECONDS = 1
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def open_session(cast, session_factory) -> GroupSession:
+    return session_factory(cast.group, starts_in=timedelta(minutes=-10), status=GroupSession.Status.OPEN)
+
+
+@pytest.fixture
+def in_room():
+    """in_room(session, user, admitted=False) -> the person has opened the room page (and maybe been let in)."""
+    from django.utils import timezone
+
+    from groups.models import Membership
+    from sessions import room
+
+    def enter(session, user, *, admitted: bool = False):
+        membership = Membership.objects.get(group=session.group, user=user)
+        membership.user = user
+        room.enter(session, membership)
+        if admitted:
+            session.participants.filter(user=user).update(admitted_at=timezone.now())
+
+    return enter

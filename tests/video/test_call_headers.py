@@ -1,0 +1,88 @@
+"""Security headers with an embedded call: the room and the dashboard open their CSP (connect-src only) and
+Permissions-Policy (camera, microphone) to the configured video engine; every other page, and those two with
+the plain link, keep the site's strict policy."""
+
+import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
+
+from peersupport.middleware import PERMISSIONS_POLICY
+
+
+def directives(response) -> dict[str, list[str]]:
+    found = {}
+    for part in response["Content-Security-Policy"].split(";"):
+        name, *values = part.split()
+        found[name] = values
+    return found
+
+
+@pytest.fixture
+def pages(cast, open_session, in_room):
+    in_room(open_session, cast.member, admitted=True)
+    return {
+        "room": (cast.member, reverse("sessions:room", args=[open_session.pk])),
+        "dashboard": (cast.leader, reverse("sessions:dashboard", args=[open_session.pk])),
+    }
+
+
+@pytest.mark.parametrize("page", ["room", "dashboard"])
+def test_the_call_pages_may_reach_the_video_server_and_use_camera_and_microphone(
+    fake_livekit, pages, page, auth_client
+):
+    user, url = pages[page]
+    response = auth_client(user).get(url)
+    assert response.status_code == 200
+    csp = directives(response)
+    origin = fake_livekit.url.replace("http://", "ws://")
+    assert csp["connect-src"] == ["'self'", origin, fake_livekit.url]
+    assert csp["script-src"] == ["'self'"]  # the client is vendored: served by us
+    assert csp["frame-src"] == ["'self'"]
+    assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["Permissions-Policy"] == "camera=(self), microphone=(self), geolocation=(), interest-cohort=()"
+    # Everything else is the site's own policy, word for word.
+    strict = {k: v for k, v in (p.split(None, 1) for p in django_settings.CONTENT_SECURITY_POLICY.split("; "))}
+    for name, value in strict.items():
+        if name != "connect-src":
+            assert " ".join(csp[name]) == value
+
+
+def test_other_pages_keep_the_strict_policy_with_the_call_configured(fake_livekit, cast, open_session, auth_client):
+    client = auth_client(cast.member)
+    for url in (
+        reverse("sessions:detail", args=[open_session.pk]),
+        reverse("sessions:join", args=[open_session.pk]),
+        reverse("sessions:room_left", args=[open_session.pk]),
+        reverse("home"),
+    ):
+        response = client.get(url)
+        assert response["Content-Security-Policy"] == django_settings.CONTENT_SECURITY_POLICY, url
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY, url
+
+
+def test_a_refused_room_page_does_not_open_anything(fake_livekit, cast, open_session, auth_client):
+    response = auth_client(cast.outsider).get(reverse("sessions:room", args=[open_session.pk]))
+    assert response.status_code == 404
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+
+
+def test_with_the_plain_link_the_call_pages_keep_the_strict_policy(pages, auth_client, settings):
+    settings.VIDEO_PROVIDER = "link"
+    for user, url in pages.values():
+        response = auth_client(user).get(url)
+        assert response["Content-Security-Policy"] == django_settings.CONTENT_SECURITY_POLICY
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+        assert b'id="call"' not in response.content
+
+
+def test_an_incomplete_livekit_setup_is_reported_at_start(settings):
+    from peersupport.checks import check_video_provider
+
+    settings.VIDEO_PROVIDER = "livekit"
+    settings.LIVEKIT_URL = "wss://call.example.org"
+    settings.LIVEKIT_API_KEY = "key"
+    settings.LIVEKIT_API_SECRET = ""
+    assert [e.id for e in check_video_provider(None)] == ["peersupport.E010"]
+    settings.LIVEKIT_API_SECRET = "secret"
+    assert check_video_provider(None) == []
