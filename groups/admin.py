@@ -7,14 +7,14 @@ workflows that own it (joining, leaving, safeguarding removals), never by hand h
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
+from django.db.models import BLANK_CHOICE_DASH
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import BLANK_CHOICE_DASH
 
 from groups import services
 from groups.models import GuidelinesVersion, Membership, SupportGroup, normalise_newlines

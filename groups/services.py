@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.dispatch import Signal
 from django.utils import timezone
 
 from charity.models import current_charity

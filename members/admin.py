@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 
 from members import services
 from members.models import User

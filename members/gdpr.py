@@ -148,6 +148,8 @@ def _concern_raised(concern: Concern, user) -> dict:
         "details": concern.details,
         "status": concern.get_status_display(),
     }
+
+
 def _conversations(user) -> list[dict]:
     """The member's conversations with their groups' leaders (care/), every message decrypted."""
     conversation = _optional_model("care", "Conversation")

@@ -20,8 +20,7 @@ from django.views.decorators.cache import never_cache
 
 from members.roles import is_trustee
 from peersupport import britishtime
-from safeguarding import services, triage
-from safeguarding import case_admin, datarights_admin, services, suitability_admin
+from safeguarding import case_admin, datarights_admin, services, suitability_admin, triage
 from safeguarding.forms import RevealForm, posted
 from safeguarding.models import (
     AuditEvent,
@@ -305,6 +304,7 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
     @admin.display(description="raised", ordering="created_at")
     def raised(self, concern):
         return britishtime.date_long(concern.created_at)
+
     @admin.display(description="chronology")
     def chronology(self, concern):
         return case_admin.chronology_link(concern)

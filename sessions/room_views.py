@@ -23,8 +23,8 @@ from groups.models import Membership
 from groups.permissions import agreement_required
 from safeguarding.models import Concern, Removal
 from sessions import call, live, room, room_limit
-from sessions.models import GroupSession
 from sessions.call_views import video_call_page
+from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user
 from sessions.room_models import RoomParticipant
 from sessions.room_protocol import ProtocolError, parse
