@@ -282,7 +282,12 @@ class ConcernAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        return triage.TRIAGE_ORDERING
+        # The triage order needs get_queryset's annotations, which only the case list has: elsewhere (Django orders
+        # other admins' choices of a concern by this method too) the newest case comes first.
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "safeguarding_concern_changelist":
+            return triage.TRIAGE_ORDERING
+        return ("-created_at",)
 
     @admin.display(description="case", ordering="id")
     def case(self, concern):

@@ -47,11 +47,61 @@ def _one_object(model, world):
         return ContactDetails.objects.get(user=world.cast.member)
     if model is AuditEvent:
         return AuditEvent.objects.first()
+    if found := _one_of_this_rounds(model, world):
+        return found
     return {"supportgroup": world.cast.group, "groupsession": world.a.upcoming}.get(model._meta.model_name) or {
         "concern": world.a.concern,
         "removal": world.a.removal,
         "cameraoffnotice": world.a.notice,
     }[model._meta.model_name]
+
+
+def _one_of_this_rounds(model, world):
+    """Records of the models added in the second round (made here when the world has none); None for the rest."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from care.models import FollowUp
+    from charity.models import Charity
+    from safeguarding import datarights_services, suitability
+    from safeguarding.models import Breach, DataRightsRequest, SuitabilityCheck
+    from wellbeing import services as wellbeing
+    from wellbeing.models import CrisisLine, Debrief, default_crisis_lines
+
+    trustee, today = world.cast.trustee, timezone.localdate()
+    makers = {
+        Charity: lambda: Charity.objects.create(
+            pk=1, name="Calm Waters", contact_email="hello@example.org", safeguarding_email="safe@example.org"
+        ),
+        DataRightsRequest: lambda: datarights_services.record_request(
+            actor=trustee, kind="access", received_on=today, person_name="R", details="Asked for their data."
+        ),
+        Breach: lambda: datarights_services.save_breach(
+            None,
+            actor=trustee,
+            what_happened="A lost list.",
+            decision="not_reporting",
+            not_reporting_reason="No risk.",
+            steps_taken="Found.",
+        ),
+        SuitabilityCheck: lambda: suitability.record_check(
+            actor=trustee, person=world.cast.leader, kind="dbs_basic", done_on=today, reference="ref"
+        ),
+        CrisisLine: lambda: CrisisLine.objects.bulk_create(default_crisis_lines())[0],
+        Debrief: lambda: _a_debrief(world, wellbeing, timedelta),
+        FollowUp: lambda: world.a.follow_up,
+    }
+    if model not in makers:
+        return None
+    return model._default_manager.first() or makers[model]()
+
+
+def _a_debrief(world, wellbeing, timedelta):
+    session = world.a.upcoming
+    session.status = session.Status.ENDED
+    session.save(update_fields=["status"])
+    return wellbeing.add_debrief(session, actor=world.a.leader, how_it_went="Quiet.", carry_forward="", how_we_are="")
 
 
 def every_admin_url(world) -> dict[str, str]:
@@ -132,6 +182,31 @@ TRUSTEE_REACHES = {
     "safeguarding_contactdetails_reveal": OPENS,
     **{f"safeguarding_removal_{view}": OPENS for view in ("add", "change", "changelist", "history")},
     "safeguarding_removal_delete": REFUSED,
+    # The second round's admin views.
+    **{f"app_list:{app}": OPENS for app in ("care", "charity", "wellbeing")},
+    "groups_supportgroup_invite_leader": OPENS,  # a group's first leader (setup_charity's invitation, later)
+    "safeguarding_concern_chronology": OPENS,  # the case's PDF, audited
+    "safeguarding_suitabilitycheck_override": OPENS,  # appointing despite a lapsed check, with a reason, audited
+    # The charity's one row: corrected, never added to or deleted.
+    **{f"charity_charity_{view}": OPENS for view in ("change", "changelist", "history")},
+    **{f"charity_charity_{view}": REFUSED for view in ("add", "delete")},
+    # Follow-ups are made by sessions and worked by leaders; trustees see them (the overdue list) and correct.
+    # Debriefs are the leaders' and add-only: trustees see that one happened (the words only with a case).
+    **{
+        f"{model}_{view}": OPENS
+        for model in ("care_followup", "wellbeing_debrief")
+        for view in ("change", "changelist", "history")
+    },
+    **{f"{model}_{view}": REFUSED for model in ("care_followup", "wellbeing_debrief") for view in ("add", "delete")},
+    # The regulators' records: recorded and updated by trustees, never deleted.
+    **{
+        f"safeguarding_{model}_{view}": OPENS
+        for model in ("breach", "datarightsrequest", "suitabilitycheck")
+        for view in ("add", "change", "changelist", "history")
+    },
+    **{f"safeguarding_{model}_delete": REFUSED for model in ("breach", "datarightsrequest", "suitabilitycheck")},
+    # The crisis lines every page shows: the charity's own to change, add and remove (outside England too).
+    **{f"wellbeing_crisisline_{view}": OPENS for view in ("add", "change", "changelist", "delete", "history")},
 }
 
 
