@@ -71,7 +71,9 @@ def test_every_password_comes_from_env(services):
 
 
 def test_only_caddy_is_published_and_the_app_trusts_exactly_one_proxy(services):
-    published = {name for name, service in services.items() if service.get("ports")}
+    # The default stack publishes Caddy only; the optional LiveKit server (profile "video") publishes its media
+    # and TURN ports, which browsers reach directly (WebRTC does not go through an HTTP proxy).
+    published = {name for name, service in services.items() if service.get("ports") and not service.get("profiles")}
     assert published == {"caddy"}
     ports = {
         str(p["target"]) if isinstance(p, dict) else p.split(":")[-1].split("/")[0] for p in services["caddy"]["ports"]
@@ -96,7 +98,7 @@ def test_the_migrate_step_runs_check_deploy_first_and_web_waits_for_it(services)
 def test_images_are_pinned_to_a_minor_version(services):
     for name, service in services.items():
         image = service["image"]
-        assert re.search(r":\d+\.\d+", image), f"{name} uses a floating tag: {image}"
+        assert re.search(r":v?\d+\.\d+", image), f"{name} uses a floating tag: {image}"
     assert re.search(r"^FROM python:\d+\.\d+-slim-bookworm$", (ROOT / "Dockerfile").read_text(), re.M)
 
 
