@@ -8,6 +8,8 @@ tests/room/test_consumer_errors.py; oversized frames on the real server are in t
 
 import asyncio
 import json
+import math
+import time
 from datetime import timedelta
 
 import pytest
@@ -156,13 +158,17 @@ async def test_a_ten_thousand_character_text_is_refused_and_the_socket_stays_usa
 async def test_a_flood_of_200_events_in_a_second_is_rate_limited(cast, open_session, socket_for, settings):
     leader = await joined(socket_for, cast.leader, open_session, expect="snapshot")
     member = await joined(socket_for, cast.member, open_session, expect="welcome")
+    started = time.monotonic()
     for n in range(200):
         await member.send_to(text_data=json.dumps({"type": "chat", "text": f"spam {n}"}))
     answers = [await member.receive_json_from(timeout=5) for _ in range(200)]
+    # The limits refill with time: at most a second's allowance for every second the flood took to handle,
+    # and one more for the window it began in (a loaded machine handles the 200 frames in more than a second).
+    allowance = settings.ROOM_RATE_LIMIT_EVENTS * (math.ceil(time.monotonic() - started) + 1)
     limited = [a for a in answers if a.get("code") == "rate_limited"]
-    assert len(limited) >= 200 - 2 * settings.ROOM_RATE_LIMIT_EVENTS
+    assert len(limited) >= 200 - allowance
     chats_reaching_the_leader = [m for m in await drain_all(leader) if m["type"] == "chat"]
-    assert len(chats_reaching_the_leader) <= 2 * settings.ROOM_RATE_LIMIT_EVENTS
+    assert len(chats_reaching_the_leader) <= allowance
     # A moment later the same socket works normally again.
     await asyncio.sleep(settings.ROOM_RATE_LIMIT_SECONDS + 0.2)
     await member.send_json_to({"type": "raise_hand"})
