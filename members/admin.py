@@ -58,6 +58,11 @@ class UserAdmin(BaseUserAdmin):
         # Whoever creates an account in the admin chooses its password: people sign up themselves.
         return request.user.is_superuser and super().has_add_permission(request)
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an account in the admin skips the erasure workflow (members/gdpr.py), which keeps the
+        # safeguarding records the charity must keep, pseudonymised: a trustee erases through that, not here.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False  # a trustee can look at a superuser's account, not disable or edit it

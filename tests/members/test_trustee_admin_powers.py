@@ -81,6 +81,14 @@ def test_positive_control_a_trustee_can_still_correct_a_display_name(cast, auth_
     assert cast.member.display_name == "Member Morgan"
 
 
+def test_a_trustee_cannot_delete_an_account_in_the_admin(cast, auth_client):
+    """Deleting an account would skip the erasure workflow, which keeps safeguarding records pseudonymised."""
+    client = auth_client(cast.trustee)
+    assert client.get(reverse("admin:members_user_delete", args=[cast.member.pk])).status_code == 403
+    assert client.post(reverse("admin:members_user_delete", args=[cast.member.pk]), {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=cast.member.pk).exists()
+
+
 def test_a_superuser_sets_a_password_which_is_audited_and_the_person_is_emailed(
     cast, auth_client, superuser, mailoutbox, django_capture_on_commit_callbacks
 ):

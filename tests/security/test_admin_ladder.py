@@ -155,7 +155,7 @@ TRUSTEE_REACHES = {
     "members_user_add": REFUSED,
     "members_user_change": OPENS,  # name, pronouns, reminders, disabling; not the email or the password
     "members_user_changelist": OPENS,
-    "members_user_delete": OPENS,
+    "members_user_delete": REFUSED,  # it would skip the erasure workflow (members/gdpr.py)
     "members_user_history": OPENS,
     **{
         f"group_sessions_{model}_{view}": OPENS
