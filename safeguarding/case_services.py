@@ -17,6 +17,7 @@ from members.roles import is_trustee
 from safeguarding.audit import record
 from safeguarding.casework import CaseFlag, Referral, SeriousIncident, SignOff, is_designated_lead
 from safeguarding.models import AuditEvent, Concern
+from safeguarding.text import visible_text
 
 MAX_TEXT = 10_000
 
@@ -42,7 +43,7 @@ def _ensure_trustee(actor) -> None:
 
 
 def _text(value: str, *, what: str, field: str, required: bool = True) -> str:
-    value = (value or "").strip()
+    value = visible_text(value)  # a reason of only spaces or invisible characters is no reason (issue #15)
     if required and not value:
         raise ValidationError({field: f"Please write {what}."})
     if len(value) > MAX_TEXT:
@@ -73,7 +74,7 @@ def _validate_referral(values: dict) -> None:
     _not_future(values.get("outcome_on"), field="outcome_on", what="The outcome's date")
     if values.get("outcome_on") and values["outcome_on"] < values["referred_on"]:
         raise ValidationError({"outcome_on": "The outcome can't come before the referral."})
-    if values.get("agency") == Referral.Agency.OTHER and not (values.get("agency_name") or "").strip():
+    if values.get("agency") == Referral.Agency.OTHER and not visible_text(values.get("agency_name")):
         raise ValidationError({"agency_name": "Please name the agency."})
     values["outcome"] = _text(values.get("outcome", ""), what="the outcome", field="outcome", required=False)
 
@@ -232,10 +233,10 @@ def validate_serious_incident(values: dict) -> None:
     decision = values.get("decision")
     if decision not in SeriousIncident.Decision.values:
         errors["decision"] = "Please choose what the trustees decided."
-    if decision == SeriousIncident.Decision.NOT_REPORTING and not (values.get("not_reporting_reason") or "").strip():
+    if decision == SeriousIncident.Decision.NOT_REPORTING and not visible_text(values.get("not_reporting_reason")):
         errors["not_reporting_reason"] = "Please write why the trustees decided not to report."
     if decision == SeriousIncident.Decision.REPORT:
-        if not (values.get("what_happened") or "").strip():
+        if not visible_text(values.get("what_happened")):
             errors["what_happened"] = "Please write what happened."
         if values.get("found_out_at") is None:
             errors["found_out_at"] = "Please give when the charity found out."

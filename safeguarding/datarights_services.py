@@ -19,6 +19,7 @@ from django.utils import timezone
 from members.roles import is_trustee
 from safeguarding.audit import record
 from safeguarding.datarights import Breach, DataRightsRequest, add_months
+from safeguarding.text import visible_text
 
 MAX_TEXT = 10_000
 REMINDER_DAYS_BEFORE = 7
@@ -238,13 +239,13 @@ def validate_breach(values: dict) -> None:
     now = timezone.now()
     if values.get("became_aware_at") is None:
         errors["became_aware_at"] = "Please give when the charity became aware."
-    if not (values.get("what_happened") or "").strip():
+    if not visible_text(values.get("what_happened")):
         errors["what_happened"] = "Please write what happened."
     if values.get("decision") not in Breach.Decision.values:
         errors["decision"] = "Please choose what was decided."
     if (
         values.get("decision") == Breach.Decision.NOT_REPORTING
-        and not (values.get("not_reporting_reason") or "").strip()
+        and not visible_text(values.get("not_reporting_reason"))
     ):
         errors["not_reporting_reason"] = "Please write why it is not reportable."
     if values.get("ico_reference") and not values.get("reported_to_ico_at"):

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from safeguarding.fields import EncryptedTextField
+from safeguarding.text import visible_text
 
 RENEWAL_REMINDER_DAYS = 30
 
@@ -139,7 +140,7 @@ def check_leader_appointment(*, membership, actor, override_reason: str = "") ->
     check = lapsed_dbs(membership.user)
     if check is None:
         return
-    reason = (override_reason or "").strip()
+    reason = visible_text(override_reason)
     if not is_trustee(actor) or not reason:
         raise GroupActionRefused(
             f"{membership.user.display_name}'s DBS check needed renewing by {check.renew_on:%-d %B %Y}. "

@@ -136,8 +136,9 @@ def test_a_step_not_yet_asked_for_reads_not_requested(cast, case):
 def test_a_flag_has_a_date_and_removing_it_needs_a_reason(cast, case):
     flag = case_services.flag_case(case, actor=cast.trustee, kind="police_involved", flagged_on=date(2026, 11, 1))
 
-    with pytest.raises(ValidationError):
-        case_services.unflag_case(flag, actor=cast.trustee, reason="")
+    for nothing in ("", "\u200b", "\u00a0\u2060"):  # visible text only (issue #15)
+        with pytest.raises(ValidationError):
+            case_services.unflag_case(flag, actor=cast.trustee, reason=nothing)
     flag.refresh_from_db()
     assert flag.is_active and flag.flagged_on == date(2026, 11, 1)
 
@@ -160,6 +161,11 @@ def test_the_same_flag_twice_is_refused(cast, case):
 def test_a_decision_not_to_report_needs_the_reason(cast, case):
     with pytest.raises(ValidationError) as exc:
         case_services.save_serious_incident(case, actor=cast.trustee, decision="not_reporting")
+    assert "not_reporting_reason" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        case_services.save_serious_incident(
+            case, actor=cast.trustee, decision="not_reporting", not_reporting_reason="\u200b\u200b"
+        )
     assert "not_reporting_reason" in exc.value.message_dict
 
     incident = case_services.save_serious_incident(

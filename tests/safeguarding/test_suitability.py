@@ -44,8 +44,9 @@ def test_a_leader_cannot_appoint_someone_whose_check_has_lapsed(cast):
 def test_a_trustee_without_a_reason_is_refused_too(cast):
     dbs(cast, cast.member, renew_in_days=-1)
 
-    with pytest.raises(group_services.GroupActionRefused):
-        group_services.appoint_leader(membership(cast, cast.member), actor=cast.trustee, override_reason=" ")
+    for nothing in (" ", "\u200b", "\u202e\u2066"):  # visible text only (issue #15)
+        with pytest.raises(group_services.GroupActionRefused):
+            group_services.appoint_leader(membership(cast, cast.member), actor=cast.trustee, override_reason=nothing)
     assert not AuditEvent.objects.filter(action="safeguarding.suitability.override").exists()
 
 
