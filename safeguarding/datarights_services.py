@@ -243,10 +243,7 @@ def validate_breach(values: dict) -> None:
         errors["what_happened"] = "Please write what happened."
     if values.get("decision") not in Breach.Decision.values:
         errors["decision"] = "Please choose what was decided."
-    if (
-        values.get("decision") == Breach.Decision.NOT_REPORTING
-        and not visible_text(values.get("not_reporting_reason"))
-    ):
+    if values.get("decision") == Breach.Decision.NOT_REPORTING and not visible_text(values.get("not_reporting_reason")):
         errors["not_reporting_reason"] = "Please write why it is not reportable."
     if values.get("ico_reference") and not values.get("reported_to_ico_at"):
         errors["reported_to_ico_at"] = "Please give when it was reported to the ICO."

@@ -141,7 +141,9 @@ class ConcernQuerySet(models.QuerySet):
     def raised_with_leaders_of(self, group):
         """Concerns a group's leaders may read: raised with them, or recorded by a leader from the room (those
         go to the trustees too); not those a leader raised with the trustees alone."""
-        return self.filter(group=group).filter(models.Q(to_trustees=False) | models.Q(source=Concern.Source.SESSION))
+        recorded_in_the_room = models.Q(source=Concern.Source.SESSION) & ~models.Q(about=Concern.About.LEADER)
+        recorded_in_the_room &= ~models.Q(category=Concern.Category.LEADER_CONDUCT)
+        return self.filter(group=group).filter(models.Q(to_trustees=False) | recorded_in_the_room)
 
     def open(self):
         return self.exclude(status=Concern.Status.CLOSED)
@@ -255,7 +257,11 @@ class Concern(models.Model):
     @property
     def leaders_may_read(self) -> bool:
         """The group's leaders may read it (see ConcernQuerySet.raised_with_leaders_of)."""
-        return not self.to_trustees or self.source == self.Source.SESSION
+        if not self.to_trustees:
+            return True
+        # Recorded in the room (with the trustees too), unless it is about a leader: that one the leaders never read.
+        about_a_leader = self.about == self.About.LEADER or self.category == self.Category.LEADER_CONDUCT
+        return self.source == self.Source.SESSION and not about_a_leader
 
     @property
     def is_with_trustees(self) -> bool:

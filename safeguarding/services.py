@@ -204,7 +204,7 @@ def raise_concern(
     # is about (and their co-leaders, who may be close to them) never read it nor are told of it.
     about_a_leader = about == Concern.About.LEADER or category == Concern.Category.LEADER_CONDUCT
     if about_user is not None and is_active_leader(about_user, group.pk):
-        about_a_leader = True
+        about_a_leader, about = True, Concern.About.LEADER  # recorded as such, so no page shows it to leaders
     to_trustees = bool(to_trustees or about_a_leader)
 
     with transaction.atomic():

@@ -120,6 +120,45 @@ def test_the_room_records_a_leaders_session_concern_with_the_trustees(cast, sess
     assert (concern.source, concern.session, concern.about_user) == ("session", session, cast.member)
 
 
+@pytest.mark.parametrize("about_a_leader", ["conduct", "about_user"])
+def test_a_concern_recorded_in_the_room_about_a_leader_is_never_the_leaders_to_read(
+    cast, session_factory, about_a_leader
+):
+    """Room concerns are the leaders' to read too (issue #16), except one about a leader (issue #19)."""
+    session = session_factory(cast.group)
+    kwargs = {"category": "leader_conduct", "about_user": cast.member}
+    if about_a_leader == "about_user":
+        kwargs = {"category": "risk_to_adult", "about_user": cast.co_leader}
+    concern = services.raise_concern(
+        raised_by=cast.leader,
+        group=cast.group,
+        risk_level="high",
+        details="Said in the room",
+        about="member",
+        to_trustees=True,
+        source="session",
+        session=session,
+        **kwargs,
+    )
+    readable = Concern.objects.raised_with_leaders_of(cast.group)
+    assert concern not in readable and not concern.leaders_may_read
+    assert concern_role(cast.co_leader, concern) is None and concern_role(cast.trustee, concern) == "trustee"
+    # Positive control: the same about a member is the leaders' to read.
+    kwargs = {"category": "risk_to_adult", "about_user": cast.member}
+    other = services.raise_concern(
+        raised_by=cast.leader,
+        group=cast.group,
+        risk_level="high",
+        details="Said in the room",
+        about="member",
+        to_trustees=True,
+        source="session",
+        session=session,
+        **kwargs,
+    )
+    assert other in Concern.objects.raised_with_leaders_of(cast.group) and other.leaders_may_read
+
+
 def test_status_moves_along_the_workflow_and_each_change_is_audited(cast, concern_factory):
     concern = concern_factory()
 
