@@ -91,7 +91,7 @@ def follow_up_for_late_check_in(alert: RoomAlert) -> FollowUp | None:
 
 
 def _locked(follow_up: FollowUp) -> FollowUp:
-    return FollowUp.objects.select_for_update().select_related("owner").get(pk=follow_up.pk)
+    return FollowUp.objects.select_for_update(of=("self",)).select_related("owner").get(pk=follow_up.pk)
 
 
 @transaction.atomic

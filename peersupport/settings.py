@@ -265,6 +265,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # WebAuthn needs HTTPS, except on this machine's own address while developing and testing.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or TESTING
 MFA_TOTP_ISSUER = "Peer Support"
+# One 30-second step either side: a phone whose clock is a little off, or a code typed just as it changes.
+MFA_TOTP_TOLERANCE = 1
 # Two-step secrets encrypted at rest with FIELD_ENCRYPTION_KEYS (members/mfa.py).
 MFA_ADAPTER = "members.mfa.MFAAdapter"
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from peersupport import britishtime
 from sessions import room
 from sessions.models import GroupSession, RoomAlert
 
@@ -80,7 +80,7 @@ def test_a_late_leader_sees_when_a_private_message_came_and_can_open_a_conversat
     url = reverse("care:alert_write", args=[alert.pk])
     assert reverse("account_login") in client.get(url).url
     page = _dashboard(auth_client, cast, open_session)
-    at = timezone.localtime(alert.created_at).strftime("%H:%M")
+    at = britishtime.clock(alert.created_at)
     assert f"The words were shown only to the leaders here at {at}, and aren't kept." in page
     assert url in page
     for who in ("member", "other_leader", "trustee", "outsider"):

@@ -57,3 +57,10 @@ def in_room():
             session.participants.filter(user=user).update(admitted_at=timezone.now())
 
     return enter
+
+
+@pytest.fixture
+def in_memory_layer(settings):
+    """The in-memory channel layer, for tests that listen on a channel group themselves: Redis's pub/sub layer
+    only lets a group take channels made in its own event loop (what the app sends is the same either way)."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

@@ -28,7 +28,7 @@ def credential(client, session):
 
 
 @pytest.fixture
-def leaders_inbox(open_session):
+def leaders_inbox(open_session, in_memory_layer):
     """What the session's leaders' sockets receive (a channel of our own in their group)."""
     layer = get_channel_layer()
     channel = async_to_sync(layer.new_channel)()

@@ -20,7 +20,7 @@ def credential(client, session):
 
 
 @pytest.fixture
-def inbox():
+def inbox(in_memory_layer):
     """inbox(group) -> read() of what that channel group receives."""
     layer = get_channel_layer()
 
