@@ -127,7 +127,6 @@ def test_on_a_phone_the_actions_stay_in_reach_beside_the_call(
     open_room(member, live_asgi, open_session)
     member.get_by_role("button", name="Join the call").click()
     expect(member.locator("#call-tiles li")).to_have_count(1)
-    member.screenshot(path="/tmp/i17-phone-room-top.png", full_page=False)
     bar = member.get_by_role("navigation", name="Your actions")
     for scroll in (0, 600, 1500, 100_000):  # wherever the page is scrolled to
         member.evaluate(f"window.scrollTo(0, {scroll})")
@@ -142,4 +141,3 @@ def test_on_a_phone_the_actions_stay_in_reach_beside_the_call(
     expect(member.get_by_label("Your message")).to_be_focused()
     expect(member.get_by_label("Your message")).to_be_in_viewport()
     assert serious_accessibility_problems(member) == []
-    member.screenshot(path="/tmp/i17-phone-room.png", full_page=False)
