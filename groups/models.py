@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from core.fields import EncryptedTextField
 from groups import texts
-from safeguarding.fields import EncryptedTextField
 
 # Paths under /groups/ that a group's slug must not take.
 RESERVED_SLUGS = frozenset({"mine", "invite", "new"})
@@ -182,7 +182,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.group} ({self.get_role_display()}, {self.get_status_display()})"
 
     def audit_label(self) -> str:
-        """No names: audit labels outlive erasure (see safeguarding.audit)."""
+        """No names: audit labels outlive erasure (see core.audit)."""
         return f"membership #{self.pk} of group #{self.group_id}"
 
     @property

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.actions import carry_out
 from groups import rhythm, services, texts
 from groups.forms import (
     AgreementForm,
@@ -32,7 +33,6 @@ from groups.permissions import (
     get_open_group,
 )
 from groups.wordlist import matched_word
-from peersupport.actions import carry_out
 from sessions.models import GroupSession
 
 UPCOMING_SESSIONS_SHOWN = 6

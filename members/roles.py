@@ -39,8 +39,9 @@ def has_mfa(user) -> bool:
     ).exists()
 
 
-# The apps whose permissions trustees hold: safeguarding in full, the rest to view and correct.
-TRUSTEE_APP_LABELS = ("safeguarding", "groups", "group_sessions", "members", "charity", "care", "wellbeing")
+# The apps whose permissions trustees hold: safeguarding (and the audit trail, in core) in full, the rest to view
+# and correct.
+TRUSTEE_APP_LABELS = ("core", "safeguarding", "groups", "group_sessions", "members", "charity", "care", "wellbeing")
 
 
 def sync_trustees_group(**kwargs) -> None:

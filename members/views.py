@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from members import gdpr
 from members.forms import ProfileForm
-from members.gdpr_forms import EraseAccountForm
+from peersupport import gdpr
+from peersupport.gdpr_forms import EraseAccountForm
 
 
 @login_required
@@ -25,7 +25,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "members/profile.html", {"form": form})
 
 
-# --- my data: download and erasure (GDPR; see members/gdpr.py) ---------------------------------------
+# --- my data: download and erasure (GDPR; see peersupport/gdpr.py) ---------------------------------------
 
 
 @login_required

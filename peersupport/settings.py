@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "core",  # first of ours: the base layer (docs/architecture.md)
     "charity",
     "members",
     "groups",
@@ -126,7 +127,7 @@ TEMPLATES = [
                 "peersupport.context_processors.navigation",
             ],
             # One way to write time on every page and email ("7.30 pm", "Tuesday 2 December").
-            "builtins": ["peersupport.templatetags.when"],
+            "builtins": ["core.templatetags.when"],
         },
     },
 ]
@@ -218,7 +219,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sessions-purge-join-tokens": {"task": "sessions.purge_join_tokens", "schedule": 3600.0},
     # Welfare prompts are the server's, on time, with or without a leader's dashboard open.
     "sessions-prompt-welfare": {"task": "sessions.prompt_welfare", "schedule": 30.0},
-    # Tasks kept in the outbox while the broker was down are queued again (peersupport/outbox.py).
+    # Tasks kept in the outbox while the broker was down are queued again (core/outbox.py).
     "peersupport-flush-task-outbox": {"task": "peersupport.flush_task_outbox", "schedule": 60.0},
 }
 

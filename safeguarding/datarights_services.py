@@ -3,7 +3,7 @@
 Keyword-only arguments, an explicit actor, one transaction, the audit entry inside it. The reminder task
 lives here beside the rules it serves (tasks take primary keys; emails say only that a request is due,
 never what it is about). A member's own "download my data" is recorded as an access request fulfilled at
-once, through the members.gdpr.data_exported signal (members sits below safeguarding).
+once, through the peersupport.gdpr.data_exported signal (members sits below safeguarding).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.audit import record
 from members.roles import is_trustee
-from safeguarding.audit import record
 from safeguarding.datarights import Breach, DataRightsRequest, add_months
 from safeguarding.text import visible_text
 
@@ -211,7 +211,7 @@ def record_self_service_download(*, user) -> DataRightsRequest:
 
 
 def _connect_download_signal() -> None:
-    from members.gdpr import data_exported
+    from peersupport.gdpr import data_exported
 
     @receiver(data_exported, dispatch_uid="safeguarding.record_self_service_download")
     def on_data_exported(sender, user, actor, **kwargs) -> None:

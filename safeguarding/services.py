@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record
 from groups.models import Membership, SupportGroup
 from members.roles import is_trustee
 from safeguarding import tasks
-from safeguarding.audit import record
 from safeguarding.models import CaseNote, Concern, ContactAccess, ContactDetails, Removal
 from safeguarding.permissions import (  # noqa: F401 - part of this module's contract
     concern_role,
@@ -39,7 +39,7 @@ def _close_live_sockets_on_commit(user_id: int) -> None:
     """Close the person's open room sockets once the removal is committed (the room re-checks the database)."""
 
     def close() -> None:
-        from sessions import live
+        from core import live
 
         live.close_user_sockets(user_id, reason="removed")
 

@@ -16,8 +16,8 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.audit import record
 from groups.models import Membership, SupportGroup
-from safeguarding.audit import record
 from safeguarding.text import required_visible_text
 from sessions.models import Attendance, CalendarFeed, CameraOffNotice, GroupSession, JoinToken, hash_token
 from sessions.signals import session_ended
@@ -243,9 +243,9 @@ def end_session(session: GroupSession, *, actor) -> GroupSession:
 
 
 def _close_live_room(session_id: int) -> None:
-    """The live room (sessions/live.py, built separately) closes its sockets; without it there is nothing to do."""
+    """The live room (core/live.py, built separately) closes its sockets; without it there is nothing to do."""
     try:
-        from sessions.live import close_session_sockets
+        from core.live import close_session_sockets
     except ImportError:
         return
     close_session_sockets(session_id)

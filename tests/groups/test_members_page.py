@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import britishtime
 from groups import services
 from groups.models import Membership
-from peersupport import britishtime
 from tests.groups.conftest import LADDER, LEADER_PAGE, assert_outcome
 
 S = Membership.Status

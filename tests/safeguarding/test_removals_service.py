@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.models import AuditEvent
 from groups.models import Membership
 from safeguarding import services, tasks
-from safeguarding.models import AuditEvent, Removal
+from safeguarding.models import Removal
 
 NOTE = "Spoke over Jo three times after being asked kindly to stop."
 
@@ -44,7 +45,7 @@ def test_the_removed_member_cannot_join_a_session(cast, removal_factory, session
 def test_removal_closes_the_members_live_sockets_after_commit(
     cast, removal_factory, django_capture_on_commit_callbacks
 ):
-    with mock.patch("sessions.live.close_user_sockets") as close:
+    with mock.patch("core.live.close_user_sockets") as close:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             removal_factory()
         close.assert_not_called()  # not before the removal is committed

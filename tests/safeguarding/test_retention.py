@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from core.models import AuditEvent
 from safeguarding import services, tasks
-from safeguarding.models import AuditEvent, CaseNote, Concern
+from safeguarding.models import CaseNote, Concern
 
 
 def close(concern, actor, *, days_ago: int):

@@ -24,11 +24,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from charity.models import Charity
+from core.audit import record
 from groups import services as group_services
 from groups.models import SupportGroup
 from members.models import User
 from members.roles import TRUSTEES_GROUP, sync_trustees_group
-from safeguarding.audit import record
 
 QUESTIONS = [
     # option, question, is an email address, required

@@ -25,9 +25,10 @@ from django.db import models, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
+from core.audit import record
+from core.models import AuditEvent
 from groups.models import Membership
-from safeguarding.audit import record
-from safeguarding.models import AuditEvent, Concern, ContactAccess, ContactDetails, Removal
+from safeguarding.models import Concern, ContactAccess, ContactDetails, Removal
 
 ERASED_NAME = "Former member"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
