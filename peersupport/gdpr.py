@@ -22,12 +22,12 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
 from core.audit import record
 from core.models import AuditEvent
 from groups.models import Membership
+from safeguarding.datarights_services import record_self_service_download
 from safeguarding.models import Concern, ContactAccess, ContactDetails, Removal
 
 ERASED_NAME = "Former member"
@@ -43,10 +43,6 @@ def _optional_model(app_label: str, name: str):
         return apps.get_model(app_label, name)
     except LookupError:
         return None
-
-
-# Sent in the export's transaction; safeguarding logs a member's own download as an access request done at once.
-data_exported = Signal()
 
 
 def _iso(value) -> str | None:
@@ -130,7 +126,9 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
     ]
     with transaction.atomic():
         record("members.data.exported", actor=actor or user, subject=user, data={"user_id": user.pk})
-        data_exported.send(sender=None, user=user, actor=actor)
+        if actor is None or actor.pk == user.pk:
+            # The member's own download: safeguarding records it as an access request done at once.
+            record_self_service_download(user=user)
     return data
 
 

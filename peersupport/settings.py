@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "members.middleware.RequireMFAForStaffMiddleware",
+    "groups.middleware.RequireMFAForStaffMiddleware",
     "members.middleware.UserTimezoneMiddleware",
 ]
 

@@ -3,7 +3,7 @@
 Keyword-only arguments, an explicit actor, one transaction, the audit entry inside it. The reminder task
 lives here beside the rules it serves (tasks take primary keys; emails say only that a request is due,
 never what it is about). A member's own "download my data" is recorded as an access request fulfilled at
-once, through the peersupport.gdpr.data_exported signal (members sits below safeguarding).
+once: the export (peersupport/gdpr.py, in the top layer) calls record_self_service_download.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 
 from core.audit import record
@@ -208,15 +207,6 @@ def record_self_service_download(*, user) -> DataRightsRequest:
         )
         _audit("done", request, actor=user, on=today, due_on=request.due_on(), in_time=True, source=request.source)
     return request
-
-
-def _connect_download_signal() -> None:
-    from peersupport.gdpr import data_exported
-
-    @receiver(data_exported, dispatch_uid="safeguarding.record_self_service_download")
-    def on_data_exported(sender, user, actor, **kwargs) -> None:
-        if actor is None or actor.pk == user.pk:
-            record_self_service_download(user=user)
 
 
 # --- breaches --------------------------------------------------------------------------------------------

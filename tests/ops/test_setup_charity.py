@@ -14,8 +14,9 @@ from charity.models import Charity, safeguarding_contact
 from core.models import AuditEvent
 from groups import services as group_services
 from groups.models import Invitation, Membership, SupportGroup
+from groups.roles import needs_mfa
 from members.models import User
-from members.roles import is_trustee, needs_mfa
+from members.roles import is_trustee
 
 PASSWORD = "a-long-trustee-password-7"
 FLAGS = [

@@ -5,7 +5,7 @@ an invitation for its first leader.
     DJANGO_SUPERUSER_PASSWORD=... python manage.py setup_charity --noinput --name ... (see --help)
 
 The trustee is a superuser in the Trustees group; like every trustee they must set up two-step verification
-(TOTP) at their first sign-in before any other page opens (members.middleware). The leader's invitation is
+(TOTP) at their first sign-in before any other page opens (groups.middleware). The leader's invitation is
 emailed (SMTP from the settings); the link is printed too, in case the email does not arrive.
 """
 
