@@ -387,7 +387,7 @@ RETENTION_ATTENDANCE_DAYS = envint("RETENTION_ATTENDANCE_DAYS", str(365 * 2))
 # Where a removed member can ask for a review, and who answers safeguarding questions (shown in emails).
 SAFEGUARDING_CONTACT_EMAIL = os.environ.get("SAFEGUARDING_CONTACT_EMAIL", "safeguarding@peersupport.invalid")
 CELERY_BEAT_SCHEDULE["safeguarding-lift-expired-removals"] = {
-    "task": "safeguarding.tasks.lift_expired_removals",
+    "task": "safeguarding.lift_expired_removals",
     "schedule": 60.0,  # temporary removals end within a minute of their time
 }
 CELERY_BEAT_SCHEDULE["safeguarding-data-rights-reminders"] = {
@@ -399,7 +399,7 @@ CELERY_BEAT_SCHEDULE["safeguarding-suitability-renewals"] = {
     "schedule": 60.0 * 60 * 24,  # each entry's reminder is claimed, so sent once
 }
 CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
-    "task": "safeguarding.tasks.purge_expired_records",
+    "task": "safeguarding.purge_expired_records",
     "schedule": 60.0 * 60 * 24,
 }
 

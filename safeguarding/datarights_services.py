@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import record
+from core.send_once import claim_mark
 from members.roles import is_trustee
 from safeguarding.datarights import Breach, DataRightsRequest, add_months
 from safeguarding.text import visible_text
@@ -304,14 +305,14 @@ def dispatch_data_rights_reminders() -> int:
 def send_data_rights_reminder(request_id: int, which: str) -> None:
     """Email every trustee that a request is due (once: claimed in the transaction that sends)."""
     from safeguarding.permissions import trustees
-    from safeguarding.tasks import _claim, _send, _url
+    from safeguarding.tasks import _send, _url
 
     field = {"week": "week_reminder_sent_at", "due": "due_reminder_sent_at"}[which]
     request = DataRightsRequest.objects.filter(pk=request_id, done_on__isnull=True).first()
     if request is None:
         return
     with transaction.atomic():
-        if not _claim(DataRightsRequest, request.pk, field):
+        if not claim_mark(DataRightsRequest, request.pk, field):
             return
         context = {
             "request": request,
@@ -328,13 +329,13 @@ def send_data_rights_reminder(request_id: int, which: str) -> None:
 def email_trustees_about_complaint(request_id: int) -> None:
     """A member sent a data-protection complaint: the trustees are told one waits (never what it says)."""
     from safeguarding.permissions import trustees
-    from safeguarding.tasks import _claim, _send, _url
+    from safeguarding.tasks import _send, _url
 
     request = DataRightsRequest.objects.filter(pk=request_id).first()
     if request is None:
         return
     with transaction.atomic():
-        if not _claim(DataRightsRequest, request.pk, "trustees_notified_at"):
+        if not claim_mark(DataRightsRequest, request.pk, "trustees_notified_at"):
             return
         context = {
             "acknowledge_by": request.acknowledge_by(),

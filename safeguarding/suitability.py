@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from core.fields import EncryptedTextField
+from core.send_once import claim_mark
 from safeguarding.text import visible_text
 
 RENEWAL_REMINDER_DAYS = 30
@@ -170,12 +171,12 @@ def _connect_appointment_signal() -> None:
 def remind_suitability_renewals() -> int:
     """Beat, daily: tell the trustees once about each entry that needs renewing within 30 days."""
     from safeguarding.permissions import trustees
-    from safeguarding.tasks import _claim, _send, _url
+    from safeguarding.tasks import _send, _url
 
     sent = 0
     for check in SuitabilityCheck.objects.renewal_due().filter(renewal_reminder_sent_at__isnull=True):
         with transaction.atomic():
-            if not _claim(SuitabilityCheck, check.pk, "renewal_reminder_sent_at"):
+            if not claim_mark(SuitabilityCheck, check.pk, "renewal_reminder_sent_at"):
                 continue
             context = {
                 "kind": check.get_kind_display(),
