@@ -67,3 +67,17 @@ def test_forbidden_imports_injected_into_a_copy_are_each_reported(tmp_path):
     assert result.returncode != 0, result.stdout
     for _, _, reported in INJECTED:
         assert reported in result.stdout, result.stdout
+
+
+def test_no_app_reaches_another_by_model_name():
+    """apps.get_model hides a tie from import-linter (and a LookupError guard suggests an optional part that is
+    always installed): apps import the model, or, upward, listen to a signal. Migrations use their `apps`."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for app in APPS
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "get_model(" in line or "except LookupError" in line
+    ]
+    assert not found, found
