@@ -63,13 +63,15 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py $(if $(SCREENSHOTS_ONLY),--only $(SCREENSHOTS_ONLY))
 
+## ruff, and the layers between the apps (import-linter's contracts in pyproject.toml; docs/architecture.md).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 ## Static security analysis of the apps (also run by .ci/run and tests/security/test_static_analysis.py).
 security: $(STAMP)
-	$(BIN)/bandit -q -r -x '*/migrations/*' members groups sessions safeguarding care wellbeing charity peersupport
+	$(BIN)/bandit -q -r -x '*/migrations/*' core members groups sessions safeguarding care wellbeing charity peersupport
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .

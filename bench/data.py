@@ -232,8 +232,8 @@ def _trustee(password: str):
 
 def _audit_trail(count: int, *, actor, subjects: list) -> None:
     """Audit events through the real API (each one hash-chained to the one before)."""
-    from safeguarding.audit import record
-    from safeguarding.models import AuditEvent
+    from core.audit import record
+    from core.models import AuditEvent
 
     missing = count - AuditEvent.objects.count()
     for n in range(max(0, missing)):

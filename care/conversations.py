@@ -13,9 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from care.models import Conversation, FollowUp, Message, ReadMark
+from core.audit import record
 from groups.models import Membership
 from members.roles import is_trustee
-from safeguarding.audit import record
 from safeguarding.models import Concern
 
 MAX_MESSAGE_LENGTH = 5000

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safeguarding.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 
 def next_day_at(moment: datetime, at: time) -> datetime:

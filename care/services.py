@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from care.models import FollowUp, next_day_at
+from core.audit import record
 from groups.models import Membership
-from safeguarding.audit import record
 from sessions.models import GroupSession, RoomAlert, RoomParticipant
 
 # Which room alerts still need a leader once the session is over, and as what kind of follow-up.

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from safeguarding.tasks import _claim
+from core.send_once import claim_mark
 
 
 def _send(template: str, *, to: list[str], context: dict) -> None:
@@ -52,7 +52,7 @@ def email_leaders_follow_up_unclaimed(follow_up_id: int) -> None:
     if follow_up is None or not follow_up.is_open or follow_up.owner_id:
         return
     with transaction.atomic():
-        if not _claim(FollowUp, follow_up.pk, "leaders_reminded_at"):
+        if not claim_mark(FollowUp, follow_up.pk, "leaders_reminded_at"):
             return
         recipients = _leader_emails(follow_up.group_id)
         if recipients:
@@ -69,7 +69,7 @@ def email_trustees_follow_up_overdue(follow_up_id: int) -> None:
     if follow_up is None or not follow_up.is_open:
         return
     with transaction.atomic():
-        if not _claim(FollowUp, follow_up.pk, "trustees_told_at"):
+        if not claim_mark(FollowUp, follow_up.pk, "trustees_told_at"):
             return
         recipients = sorted(trustees().values_list("email", flat=True))
         if recipients:
@@ -91,7 +91,7 @@ def email_new_message(message_id: int) -> None:
     conversation = message.conversation
     readers = other_side(conversation, from_leaders=message.from_leaders)
     with transaction.atomic():
-        if not _claim(Message, message.pk, "notified_at"):
+        if not claim_mark(Message, message.pk, "notified_at"):
             return
         recipients = sorted(User.objects.filter(pk__in=readers, is_active=True).values_list("email", flat=True))
         if recipients:

@@ -2,17 +2,15 @@ import hashlib
 import secrets
 from datetime import time, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, DateTimeField, Exists, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from core.fields import EncryptedTextField
 from groups import texts
-from safeguarding.fields import EncryptedTextField
 
 # Paths under /groups/ that a group's slug must not take.
 RESERVED_SLUGS = frozenset({"mine", "invite", "new"})
@@ -105,45 +103,6 @@ class MembershipQuerySet(models.QuerySet):
             )
         )
 
-    def with_last_attendance(self):
-        """Annotate last_attended_at from the sessions app's attendance records (None if there are none)."""
-        try:
-            attendance = apps.get_model("group_sessions", "Attendance")
-        except LookupError:  # the sessions app has no attendance model (yet)
-            return self.annotate(last_attended_at=Value(None, output_field=DateTimeField()))
-        latest = (
-            attendance.objects.filter(session__group=OuterRef("group"), user=OuterRef("user"))
-            .order_by("-joined_at")
-            .values("joined_at")[:1]
-        )
-        return self.annotate(last_attended_at=Subquery(latest))
-
-    def with_open_follow_ups(self):
-        """Annotate open_follow_ups: how many follow-ups of the group are still open (for its leaders' list).
-        care/ sits above this app, so its model is looked up by name."""
-        try:
-            follow_up = apps.get_model("care", "FollowUp")
-        except LookupError:
-            return self.annotate(open_follow_ups=Value(0))
-        count = (
-            follow_up.objects.open()
-            .filter(group=OuterRef("group"))
-            .order_by()
-            .values("group")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.annotate(open_follow_ups=Coalesce(Subquery(count), 0))
-
-    def with_next_session(self):
-        """Annotate next_session_id, _starts_at, _topic and _status: the group's next session not yet over
-        (one a leader has opened comes first: it is happening now)."""
-        group_session = apps.get_model("group_sessions", "GroupSession")
-        open_first = Case(When(status=group_session.Status.OPEN, then=Value(0)), default=Value(1))
-        upcoming = group_session.objects.upcoming().filter(group=OuterRef("group")).order_by(open_first, "starts_at")
-        fields = ("id", "starts_at", "topic", "status")
-        return self.annotate(**{f"next_session_{name}": Subquery(upcoming.values(name)[:1]) for name in fields})
-
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -182,7 +141,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.group} ({self.get_role_display()}, {self.get_status_display()})"
 
     def audit_label(self) -> str:
-        """No names: audit labels outlive erasure (see safeguarding.audit)."""
+        """No names: audit labels outlive erasure (see core.audit)."""
         return f"membership #{self.pk} of group #{self.group_id}"
 
     @property

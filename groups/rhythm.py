@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from peersupport import britishtime
+from core import britishtime
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)days?\b", re.IGNORECASE)

@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from charity.models import current_charity
+from core import live
+from core.audit import record
 from groups import tasks, texts
 from groups.models import Agreement, GuidelinesVersion, Invitation, Membership, SupportGroup
 from members.roles import is_trustee
-from safeguarding.audit import record
-from sessions import live
 
 Status, Role = Membership.Status, Membership.Role
 

@@ -6,27 +6,19 @@ Every email goes to one person, names no other member and never contains a meeti
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from core.send_once import claim_row
 from groups.models import GroupEmailSent, Membership
 
 Kind = GroupEmailSent.Kind
 
 
 def _claim(membership: Membership, kind: str, *, about) -> bool:
-    """Claim the right to send this email; False if it was already sent (the task ran twice).
-
-    Call it inside the transaction that sends: the claim then commits only once the email has gone, so a
-    worker killed half-way (the task runs again: acks_late) does not leave an email claimed but unsent.
-    """
-    try:
-        with transaction.atomic():
-            GroupEmailSent.objects.create(membership=membership, kind=kind, about=about)
-    except IntegrityError:
-        return False
-    return True
+    """Claim this email to this member about this change (core/send_once.py); False if it was already sent."""
+    return claim_row(GroupEmailSent, membership=membership, kind=kind, about=about)
 
 
 def _send(template: str, *, to: str, context: dict) -> None:

@@ -4,18 +4,16 @@ from groups import views
 
 app_name = "groups"
 
-# Fixed paths come before "<slug>/": models.RESERVED_SLUGS keeps a group from taking their names.
+# Fixed paths come before "<slug>/": models.RESERVED_SLUGS keeps a group from taking their names. peersupport/urls.py
+# adds, under these names, the pages that also show sessions and follow-ups (mine/, <slug>/, <slug>/members/).
 urlpatterns = [
     path("", views.directory, name="directory"),
-    path("mine/", views.my_groups, name="mine"),
     path("invite/<str:token>/", views.invitation, name="invitation"),
-    path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/ask/", views.ask_to_join, name="ask"),
     path("<slug:slug>/agree/", views.agree, name="agree"),
     path("<slug:slug>/leave/", views.leave, name="leave"),
     path("<slug:slug>/guidelines/edit/", views.edit_guidelines, name="edit_guidelines"),
     path("<slug:slug>/settings/", views.room_settings, name="room_settings"),
-    path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/members/<int:membership_id>/approve/", views.approve, name="approve"),
     path("<slug:slug>/members/<int:membership_id>/decline/", views.decline, name="decline"),
     path("<slug:slug>/members/<int:membership_id>/make-leader/", views.make_leader, name="make_leader"),

@@ -1,4 +1,7 @@
-"""Group pages: directory, my groups, the group page and agreement, leaving, and the leaders' members page.
+"""Group pages: directory, joining and agreement, leaving, and the leaders' decisions about members.
+
+The pages that also show sessions and follow-ups (my groups, the group page, the leaders' members list) are in
+the top layer: peersupport/group_pages.py.
 
 Views are thin: every lookup goes through groups.permissions, every change through groups.services.
 """
@@ -13,7 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from groups import rhythm, services, texts
+from core.actions import carry_out
+from groups import services, texts
 from groups.forms import (
     AgreementForm,
     DeclineForm,
@@ -23,7 +27,7 @@ from groups.forms import (
     PhraseTestForm,
     RoomSettingsForm,
 )
-from groups.models import Membership, SupportGroup
+from groups.models import SupportGroup
 from groups.permissions import (
     agree_url,
     get_group_for_user,
@@ -32,10 +36,6 @@ from groups.permissions import (
     get_open_group,
 )
 from groups.wordlist import matched_word
-from peersupport.actions import carry_out
-from sessions.models import GroupSession
-
-UPCOMING_SESSIONS_SHOWN = 6
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -69,48 +69,6 @@ def ask_to_join(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect("groups:mine")
     return render(request, "groups/ask_to_join.html", {"group": group, "form": form})
-
-
-@login_required
-def my_groups(request: HttpRequest) -> HttpResponse:
-    memberships = list(
-        Membership.objects.filter(user=request.user, status__in=[Membership.Status.ACTIVE, Membership.Status.PENDING])
-        .select_related("group")
-        .filter(group__is_archived=False)
-        .with_agreement_state()
-        .with_next_session()
-        .with_open_follow_ups()
-        .order_by("group__name")
-    )
-    context = {
-        "leading": [m for m in memberships if m.is_leader],
-        "member_of": [m for m in memberships if m.is_active and not m.is_leader],
-        "pending": [m for m in memberships if m.is_pending],
-    }
-    return render(request, "groups/my_groups.html", context)
-
-
-@login_required
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group, membership = get_group_for_user(request.user, slug)
-    guidelines = group.current_guidelines()
-    agreed = membership.has_agreed_to_current(guidelines)
-    # Each links to the session's page, which sends anyone who has not agreed yet to the agree page first.
-    sessions = list(GroupSession.objects.upcoming().filter(group=group).without_link()[:UPCOMING_SESSIONS_SHOWN])
-    leaders = (
-        Membership.objects.active().leaders().filter(group=group).select_related("user").order_by("user__display_name")
-    )
-    context = {
-        "group": group,
-        "membership": membership,
-        "guidelines": guidelines,
-        "agreed": agreed,
-        "sessions": sessions,
-        "leader_names": [m.user.name_with_pronouns for m in leaders],
-        # Leaders are told when the planned sessions don't match the rhythm members read (groups/rhythm.py).
-        "rhythm_warning": rhythm.disagreement(group.meeting_rhythm, sessions) if membership.is_leader else None,
-    }
-    return render(request, "groups/detail.html", context)
 
 
 @login_required
@@ -156,26 +114,6 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- leaders ------------------------------------------------------------------------------------
-
-
-@login_required
-def members(request: HttpRequest, slug: str) -> HttpResponse:
-    group, membership = get_group_for_user(request.user, slug, leader=True)
-    everyone = list(
-        group.memberships.exclude(status__in=[Membership.Status.LEFT, Membership.Status.DECLINED])
-        .select_related("user")
-        .with_last_attendance()
-        .order_by("user__display_name", "pk")
-    )
-    context = {
-        "group": group,
-        "membership": membership,
-        "pending": sorted((m for m in everyone if m.is_pending), key=lambda m: m.requested_at),
-        "people": [m for m in everyone if not m.is_pending],
-        "invitations": group.invitations.select_related("created_by", "used_by")[:50],
-        "invitation_form": InvitationForm(),
-    }
-    return render(request, "groups/members.html", context)
 
 
 @login_required

@@ -59,7 +59,7 @@ class UserAdmin(BaseUserAdmin):
         return request.user.is_superuser and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting an account in the admin skips the erasure workflow (members/gdpr.py), which keeps the
+        # Deleting an account in the admin skips the erasure workflow (peersupport/gdpr.py), which keeps the
         # safeguarding records the charity must keep, pseudonymised: a trustee erases through that, not here.
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 

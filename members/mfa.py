@@ -9,7 +9,7 @@ A value that no key opens fails closed (DecryptionError), never signs anyone in.
 
 from allauth.mfa.adapter import DefaultMFAAdapter
 
-from safeguarding import crypto
+from core import crypto
 
 # The keys of Authenticator.data that allauth passes through encrypt(): for the migration and key rotation.
 SECRET_KEYS = ("secret", "seed")

@@ -1,4 +1,7 @@
-"""Who someone is in the charity: trustee, leader, member. Shared by views, consumers, admin and middleware."""
+"""Who someone is in the charity: trustee, with two-step verification. Shared by views, consumers, admin and middleware.
+
+Whether someone leads a group is groups' to say (groups/roles.py: leads_any_group, needs_mfa).
+"""
 
 from django.contrib.auth.models import AnonymousUser
 
@@ -14,22 +17,6 @@ def is_trustee(user) -> bool:
     return user._ps_is_trustee
 
 
-def leads_any_group(user) -> bool:
-    """True when the user is an active leader of at least one group (cached on the user object)."""
-    if isinstance(user, AnonymousUser) or not user.is_authenticated:
-        return False
-    if not hasattr(user, "_ps_leads_any_group"):
-        from groups.models import Membership
-
-        user._ps_leads_any_group = Membership.objects.active().leaders().filter(user=user).exists()
-    return user._ps_leads_any_group
-
-
-def needs_mfa(user) -> bool:
-    """Leaders, trustees and any staff user must use two-step verification."""
-    return user.is_authenticated and (user.is_staff or user.is_superuser or leads_any_group(user))
-
-
 def has_mfa(user) -> bool:
     """Two-step verification set up: an authenticator app (TOTP) or a passkey (WebAuthn)."""
     from allauth.mfa.models import Authenticator
@@ -39,8 +26,9 @@ def has_mfa(user) -> bool:
     ).exists()
 
 
-# The apps whose permissions trustees hold: safeguarding in full, the rest to view and correct.
-TRUSTEE_APP_LABELS = ("safeguarding", "groups", "group_sessions", "members", "charity", "care", "wellbeing")
+# The apps whose permissions trustees hold: safeguarding (and the audit trail, in core) in full, the rest to view
+# and correct.
+TRUSTEE_APP_LABELS = ("core", "safeguarding", "groups", "group_sessions", "members", "charity", "care", "wellbeing")
 
 
 def sync_trustees_group(**kwargs) -> None:

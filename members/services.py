@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from safeguarding.audit import record
+from core.audit import record
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from sessions import live
+from core import live
 
 
 @receiver(user_logged_out, dispatch_uid="members.close_sockets_on_sign_out")

@@ -4,9 +4,8 @@ from members import views
 
 app_name = "members"
 
+# The data download and erasure pages span every app: peersupport/urls.py adds them under the same names.
+
 urlpatterns = [
     path("", views.profile, name="profile"),
-    path("data/", views.my_data, name="my_data"),
-    path("data/download/", views.download_my_data, name="download_my_data"),
-    path("data/erase/", views.erase_my_account, name="erase_my_account"),
 ]

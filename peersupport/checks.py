@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from safeguarding.crypto import InvalidKeyConfiguration, build_multifernet
+from core.crypto import InvalidKeyConfiguration, build_multifernet
 
 
 @register(Tags.security, deploy=True)

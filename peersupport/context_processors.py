@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 
-from members.roles import is_trustee, leads_any_group
+from groups.roles import leads_any_group
+from members.roles import is_trustee
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "core",  # first of ours: the base layer (docs/architecture.md)
     "charity",
     "members",
     "groups",
@@ -105,7 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "members.middleware.RequireMFAForStaffMiddleware",
+    "groups.middleware.RequireMFAForStaffMiddleware",
     "members.middleware.UserTimezoneMiddleware",
 ]
 
@@ -126,7 +127,7 @@ TEMPLATES = [
                 "peersupport.context_processors.navigation",
             ],
             # One way to write time on every page and email ("7.30 pm", "Tuesday 2 December").
-            "builtins": ["peersupport.templatetags.when"],
+            "builtins": ["core.templatetags.when"],
         },
     },
 ]
@@ -218,7 +219,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sessions-purge-join-tokens": {"task": "sessions.purge_join_tokens", "schedule": 3600.0},
     # Welfare prompts are the server's, on time, with or without a leader's dashboard open.
     "sessions-prompt-welfare": {"task": "sessions.prompt_welfare", "schedule": 30.0},
-    # Tasks kept in the outbox while the broker was down are queued again (peersupport/outbox.py).
+    # Tasks kept in the outbox while the broker was down are queued again (core/outbox.py).
     "peersupport-flush-task-outbox": {"task": "peersupport.flush_task_outbox", "schedule": 60.0},
 }
 
@@ -386,7 +387,7 @@ RETENTION_ATTENDANCE_DAYS = envint("RETENTION_ATTENDANCE_DAYS", str(365 * 2))
 # Where a removed member can ask for a review, and who answers safeguarding questions (shown in emails).
 SAFEGUARDING_CONTACT_EMAIL = os.environ.get("SAFEGUARDING_CONTACT_EMAIL", "safeguarding@peersupport.invalid")
 CELERY_BEAT_SCHEDULE["safeguarding-lift-expired-removals"] = {
-    "task": "safeguarding.tasks.lift_expired_removals",
+    "task": "safeguarding.lift_expired_removals",
     "schedule": 60.0,  # temporary removals end within a minute of their time
 }
 CELERY_BEAT_SCHEDULE["safeguarding-data-rights-reminders"] = {
@@ -398,7 +399,7 @@ CELERY_BEAT_SCHEDULE["safeguarding-suitability-renewals"] = {
     "schedule": 60.0 * 60 * 24,  # each entry's reminder is claimed, so sent once
 }
 CELERY_BEAT_SCHEDULE["safeguarding-purge-expired-records"] = {
-    "task": "safeguarding.tasks.purge_expired_records",
+    "task": "safeguarding.purge_expired_records",
     "schedule": 60.0 * 60 * 24,
 }
 

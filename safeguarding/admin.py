@@ -18,12 +18,12 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
+from core import britishtime
+from core.models import AuditEvent
 from members.roles import is_trustee
-from peersupport import britishtime
 from safeguarding import case_admin, datarights_admin, services, suitability_admin, triage
 from safeguarding.forms import RevealForm, posted
 from safeguarding.models import (
-    AuditEvent,
     Breach,
     CaseNote,
     Concern,

@@ -6,7 +6,6 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding"
 
     def ready(self) -> None:
-        from safeguarding import datarights_services, suitability
+        from safeguarding import suitability
 
-        datarights_services._connect_download_signal()
         suitability._connect_appointment_signal()

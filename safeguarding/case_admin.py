@@ -15,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from core.fields import EncryptedTextField
 from members.roles import is_trustee
 from safeguarding import case_services
 from safeguarding.casework import CaseFlag, Referral, SeriousIncident, SignOff, is_designated_lead
-from safeguarding.fields import EncryptedTextField
 
 
 def _errors_onto(form, exc: ValidationError) -> None:

@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record
+from core.models import AuditEvent
 from members.roles import is_trustee
-from safeguarding.audit import record
 from safeguarding.casework import CaseFlag, Referral, SeriousIncident, SignOff, is_designated_lead
-from safeguarding.models import AuditEvent, Concern
+from safeguarding.models import Concern
 from safeguarding.text import visible_text
 
 MAX_TEXT = 10_000

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from safeguarding.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 # An auth group: the trustees who are designated safeguarding leads (DSLs). Only they sign off key steps.
 DSL_GROUP = "Designated safeguarding leads"

@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from safeguarding.audit import record
+from core.audit import record
 from safeguarding.case_services import case_history, role_of
 from safeguarding.casework import SeriousIncident
 from safeguarding.models import Concern

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from safeguarding.fields import EncryptedTextField
+from core.fields import EncryptedTextField
 
 COMPLAINT_ACKNOWLEDGE_DAYS = 30
 ICO_BREACH_HOURS = 72

@@ -3,7 +3,7 @@
 Keyword-only arguments, an explicit actor, one transaction, the audit entry inside it. The reminder task
 lives here beside the rules it serves (tasks take primary keys; emails say only that a request is due,
 never what it is about). A member's own "download my data" is recorded as an access request fulfilled at
-once, through the members.gdpr.data_exported signal (members sits below safeguarding).
+once: the export (peersupport/gdpr.py, in the top layer) calls record_self_service_download.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.dispatch import receiver
 from django.utils import timezone
 
+from core.audit import record
+from core.send_once import claim_mark
 from members.roles import is_trustee
-from safeguarding.audit import record
 from safeguarding.datarights import Breach, DataRightsRequest, add_months
 from safeguarding.text import visible_text
 
@@ -210,15 +210,6 @@ def record_self_service_download(*, user) -> DataRightsRequest:
     return request
 
 
-def _connect_download_signal() -> None:
-    from members.gdpr import data_exported
-
-    @receiver(data_exported, dispatch_uid="safeguarding.record_self_service_download")
-    def on_data_exported(sender, user, actor, **kwargs) -> None:
-        if actor is None or actor.pk == user.pk:
-            record_self_service_download(user=user)
-
-
 # --- breaches --------------------------------------------------------------------------------------------
 
 BREACH_FIELDS = (
@@ -314,14 +305,14 @@ def dispatch_data_rights_reminders() -> int:
 def send_data_rights_reminder(request_id: int, which: str) -> None:
     """Email every trustee that a request is due (once: claimed in the transaction that sends)."""
     from safeguarding.permissions import trustees
-    from safeguarding.tasks import _claim, _send, _url
+    from safeguarding.tasks import _send, _url
 
     field = {"week": "week_reminder_sent_at", "due": "due_reminder_sent_at"}[which]
     request = DataRightsRequest.objects.filter(pk=request_id, done_on__isnull=True).first()
     if request is None:
         return
     with transaction.atomic():
-        if not _claim(DataRightsRequest, request.pk, field):
+        if not claim_mark(DataRightsRequest, request.pk, field):
             return
         context = {
             "request": request,
@@ -338,13 +329,13 @@ def send_data_rights_reminder(request_id: int, which: str) -> None:
 def email_trustees_about_complaint(request_id: int) -> None:
     """A member sent a data-protection complaint: the trustees are told one waits (never what it says)."""
     from safeguarding.permissions import trustees
-    from safeguarding.tasks import _claim, _send, _url
+    from safeguarding.tasks import _send, _url
 
     request = DataRightsRequest.objects.filter(pk=request_id).first()
     if request is None:
         return
     with transaction.atomic():
-        if not _claim(DataRightsRequest, request.pk, "trustees_notified_at"):
+        if not claim_mark(DataRightsRequest, request.pk, "trustees_notified_at"):
             return
         context = {
             "acknowledge_by": request.acknowledge_by(),

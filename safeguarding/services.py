@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.apps import apps
+from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record
 from groups.models import Membership, SupportGroup
 from members.roles import is_trustee
 from safeguarding import tasks
-from safeguarding.audit import record
 from safeguarding.models import CaseNote, Concern, ContactAccess, ContactDetails, Removal
 from safeguarding.permissions import (  # noqa: F401 - part of this module's contract
     concern_role,
@@ -29,6 +29,7 @@ from safeguarding.permissions import (  # noqa: F401 - part of this module's con
     is_active_leader,
     welfare_groups,
 )
+from safeguarding.signals import retention_due, session_removal_lifted, session_removal_made
 from safeguarding.text import required_visible_text, visible_text
 
 CONTACT_FIELDS = ("phone", "emergency_contact_name", "emergency_contact_phone", "address", "notes")
@@ -39,7 +40,7 @@ def _close_live_sockets_on_commit(user_id: int) -> None:
     """Close the person's open room sockets once the removal is committed (the room re-checks the database)."""
 
     def close() -> None:
-        from sessions import live
+        from core import live
 
         live.close_user_sockets(user_id, reason="removed")
 
@@ -514,37 +515,15 @@ def _lift(removal: Removal, *, actor, note: str, now: datetime) -> bool:
     return reactivated
 
 
-def _room_participants():
-    try:
-        return apps.get_model("group_sessions", "RoomParticipant")
-    except LookupError:
-        return None
-
-
 def _bar_from_session(removal: Removal, *, actor, now: datetime) -> None:
-    """Mark the person removed in the live room's own records (the room may already have done so)."""
-    participants = _room_participants()
-    if participants is None:
-        return
-    participant, _ = participants.objects.select_for_update().get_or_create(
-        session_id=removal.session_id,
-        user_id=removal.membership.user_id,
-        defaults={"joined_at": now, "left_at": now},
-    )
-    if participant.removed_at is None:
-        participant.removed_at, participant.removed_by = now, actor
-        participant.left_at = participant.left_at or now
-        participant.save(update_fields=["removed_at", "removed_by", "left_at"])
+    """The live room keeps its own "removed from this session" mark: sessions marks it (sessions/receivers.py)."""
+    session_removal_made.send(sender=Removal, removal=removal, actor=actor, now=now)
 
 
 def _allow_back_into_session(removal: Removal) -> None:
-    """The live room keeps its own "removed from this session" mark: clear it so they can rejoin."""
-    participants = _room_participants()
-    if removal.session_id is None or participants is None:
-        return
-    participants.objects.filter(session_id=removal.session_id, user_id=removal.membership.user_id).update(
-        removed_at=None
-    )
+    """Lifting a session removal clears the live room's own mark, so they can rejoin (sessions/receivers.py)."""
+    if removal.session_id is not None:
+        session_removal_lifted.send(sender=Removal, removal=removal)
 
 
 def reinstate_member(removal: Removal, *, actor, note: str = "") -> None:
@@ -590,6 +569,12 @@ def lift_expired_removals() -> int:
     return lifted
 
 
+@shared_task(name="safeguarding.lift_expired_removals")
+def lift_expired_removals_task() -> int:
+    """Beat: temporary removals end on time."""
+    return lift_expired_removals()
+
+
 def is_barred_from_session(user_id: int, session_id: int) -> bool:
     """True while a removal from this one session is in force (the room and join page refuse them)."""
     return (
@@ -606,19 +591,15 @@ def purge_expired_records(*, now: datetime | None = None) -> dict[str, int]:
     """Delete closed cases and attendance older than the retention periods in settings (audited)."""
     now = now or timezone.now()
     case_cutoff = now - timedelta(days=settings.RETENTION_CLOSED_CASE_DAYS)
-    attendance_cutoff = now - timedelta(days=settings.RETENTION_ATTENDANCE_DAYS)
-    counts = {"concerns": 0, "case_notes": 0, "attendance": 0}
+    counts = {"concerns": 0, "case_notes": 0}
     with transaction.atomic():
         expired = Concern.objects.filter(status=Concern.Status.CLOSED, closed_at__lt=case_cutoff)
         counts["case_notes"] = CaseNote.objects.filter(concern__in=expired).count()
         # Django's collector deletes the notes with their case (CaseNote refuses only direct deletes).
         counts["concerns"] = _delete(expired, Concern)
-        try:
-            attendance = apps.get_model("group_sessions", "Attendance")
-        except LookupError:
-            attendance = None
-        if attendance is not None:
-            counts["attendance"] = _delete(attendance.objects.filter(joined_at__lt=attendance_cutoff), attendance)
+        # The apps above purge their own expired records (sessions: attendance, sessions/receivers.py).
+        for _receiver, purged in retention_due.send(sender=Concern, now=now):
+            counts.update(purged)
         if any(counts.values()):
             record(
                 "safeguarding.retention.purged",
@@ -630,6 +611,12 @@ def purge_expired_records(*, now: datetime | None = None) -> dict[str, int]:
                 },
             )
     return counts
+
+
+@shared_task(name="safeguarding.purge_expired_records")
+def purge_expired_records_task() -> dict:
+    """Beat: closed cases and old attendance go after the retention periods in settings."""
+    return purge_expired_records()
 
 
 def _delete(queryset, model) -> int:

@@ -16,7 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from safeguarding.fields import EncryptedTextField
+from core.fields import EncryptedTextField
+from core.send_once import claim_mark
 from safeguarding.text import visible_text
 
 RENEWAL_REMINDER_DAYS = 30
@@ -93,8 +94,8 @@ def lapsed_dbs(user, today: date | None = None) -> SuitabilityCheck | None:
 
 def record_check(*, actor, person, kind: str, done_on: date, renew_on: date | None = None, reference: str = ""):
     """A trustee adds an entry to a person's register (audited; the reference is encrypted, never audited)."""
+    from core.audit import record
     from members.roles import is_trustee
-    from safeguarding.audit import record
 
     if not is_trustee(actor):
         raise PermissionDenied("Only the trustees keep the suitability register.")
@@ -133,9 +134,9 @@ def check_leader_appointment(*, membership, actor, override_reason: str = "") ->
     Called inside the appointment's transaction (groups' leader_appointing signal): the override's audit
     entry commits with the appointment, or not at all.
     """
+    from core.audit import record
     from groups.services import GroupActionRefused
     from members.roles import is_trustee
-    from safeguarding.audit import record
 
     check = lapsed_dbs(membership.user)
     if check is None:
@@ -170,12 +171,12 @@ def _connect_appointment_signal() -> None:
 def remind_suitability_renewals() -> int:
     """Beat, daily: tell the trustees once about each entry that needs renewing within 30 days."""
     from safeguarding.permissions import trustees
-    from safeguarding.tasks import _claim, _send, _url
+    from safeguarding.tasks import _send, _url
 
     sent = 0
     for check in SuitabilityCheck.objects.renewal_due().filter(renewal_reminder_sent_at__isnull=True):
         with transaction.atomic():
-            if not _claim(SuitabilityCheck, check.pk, "renewal_reminder_sent_at"):
+            if not claim_mark(SuitabilityCheck, check.pk, "renewal_reminder_sent_at"):
                 continue
             context = {
                 "kind": check.get_kind_display(),

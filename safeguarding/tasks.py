@@ -1,4 +1,4 @@
-"""Safeguarding emails and periodic jobs. Tasks take primary keys only, re-fetch, and are idempotent.
+"""Safeguarding emails. Tasks take primary keys only, re-fetch, and are idempotent.
 
 No email ever holds protected text: a concern's email says one exists (with a link), never what it says;
 an urgent reveal's email names who looked and where, never the details; a removal's email explains
@@ -15,9 +15,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from charity.models import safeguarding_contact
+from core.send_once import claim_mark
 
 
 def _send(template: str, *, to: str, context: dict) -> None:
@@ -35,16 +35,6 @@ def _url(name: str, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def _claim(model, pk: int, field: str) -> bool:
-    """Mark the email as sent; False if it was already claimed (the task ran twice).
-
-    Call it inside the transaction that sends: the mark commits only once the email has gone, so a worker
-    killed half-way (the task runs again: acks_late) does not leave it marked but unsent; a second worker
-    waits on the row's lock meanwhile, then finds it marked.
-    """
-    return model.objects.filter(pk=pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}) == 1
-
-
 @shared_task
 def email_concern_raised(concern_id: int) -> None:
     """Tell the leaders (concerns raised with them) and the trustees (cases for them) that a concern exists."""
@@ -57,7 +47,7 @@ def email_concern_raised(concern_id: int) -> None:
         return
     context = {"group": concern.group, "risk_level": concern.get_risk_level_display()}
     with transaction.atomic():
-        if not concern.to_trustees and _claim(Concern, concern.pk, "leaders_notified_at"):
+        if not concern.to_trustees and claim_mark(Concern, concern.pk, "leaders_notified_at"):
             leaders = (
                 Membership.objects.active()
                 .leaders()
@@ -71,7 +61,7 @@ def email_concern_raised(concern_id: int) -> None:
                     "concern_to_leaders", to=leader.user.email, context={**context, "person": leader.user, "url": url}
                 )
     with transaction.atomic():
-        if concern.is_with_trustees and _claim(Concern, concern.pk, "trustees_notified_at"):
+        if concern.is_with_trustees and claim_mark(Concern, concern.pk, "trustees_notified_at"):
             url = _url("admin:safeguarding_concern_change", concern.pk)
             for trustee in trustees().exclude(pk=concern.raised_by_id):
                 _send("concern_to_trustees", to=trustee.email, context={**context, "person": trustee, "url": url})
@@ -87,7 +77,7 @@ def email_trustees_about_urgent_reveal(access_id: int) -> None:
     if access is None:
         return
     with transaction.atomic():
-        if not _claim(ContactAccess, access.pk, "trustees_notified_at"):
+        if not claim_mark(ContactAccess, access.pk, "trustees_notified_at"):
             return
         url = _url("admin:safeguarding_contactaccess_change", access.pk)
         for trustee in trustees():
@@ -108,7 +98,7 @@ def email_removal(removal_id: int) -> None:
     if removal is None or not removal.membership.user.is_active:
         return
     with transaction.atomic():
-        if not _claim(Removal, removal.pk, "member_notified_at"):
+        if not claim_mark(Removal, removal.pk, "member_notified_at"):
             return
         _send(
             "removed",
@@ -126,7 +116,7 @@ def email_reinstated(removal_id: int) -> None:
     if removal is None or removal.lifted_at is None or not removal.membership.user.is_active:
         return
     with transaction.atomic():
-        if not _claim(Removal, removal.pk, "lift_notified_at"):
+        if not claim_mark(Removal, removal.pk, "lift_notified_at"):
             return
         _send(
             "reinstated",
@@ -138,19 +128,3 @@ def email_reinstated(removal_id: int) -> None:
                 "url": _url("groups:detail", removal.membership.group.slug),
             },
         )
-
-
-@shared_task
-def lift_expired_removals() -> int:
-    """Beat: temporary removals end on time."""
-    from safeguarding.services import lift_expired_removals as lift
-
-    return lift()
-
-
-@shared_task
-def purge_expired_records() -> dict:
-    """Beat: closed cases and old attendance go after the retention periods in settings."""
-    from safeguarding.services import purge_expired_records as purge
-
-    return purge()

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from safeguarding import datarights_views, figures_views, views
+from safeguarding import datarights_views, views
 
 app_name = "safeguarding"
+
+# The funder figures (sessions and concerns together) are added by peersupport/urls.py, under these names.
 
 urlpatterns = [
     path("contact-details/", views.my_contact_details, name="my_contact_details"),
@@ -19,7 +21,4 @@ urlpatterns = [
     path("groups/<slug:slug>/members/<int:member_id>/remove/", views.remove_member, name="remove_member"),
     path("removals/<int:pk>/reinstate/", views.reinstate, name="reinstate"),
     path("data-protection/complaint/", datarights_views.data_complaint, name="data_complaint"),
-    path("figures/", figures_views.funder_figures, name="funder_figures"),
-    path("figures/chart.svg", figures_views.funder_figures_chart, name="funder_figures_chart"),
-    path("figures/figures.csv", figures_views.funder_figures_csv, name="funder_figures_csv"),
 ]

@@ -309,7 +309,7 @@ def take_leader_and_trustee(shooter: Shooter, data: dict) -> None:
         "admin": "/admin/",
         "concerns": "/admin/safeguarding/concern/",
         "concern": f"/admin/safeguarding/concern/{data['concern'].pk}/change/",
-        "audit-trail": "/admin/safeguarding/auditevent/",
+        "audit-trail": "/admin/core/auditevent/",
         "figures": "/sessions/figures/",
     }
     shooter.pages(people["trustee"], "trustee", trustee_pages)

@@ -9,6 +9,6 @@ class GroupSessionsConfig(AppConfig):
 
     def ready(self) -> None:
         # The video call (sessions/call.py): its removal signal, its Celery tasks, and its room actions.
-        from sessions import call, room
+        from sessions import call, receivers, room  # noqa: F401  (receivers: safeguarding's signals)
 
         room.HANDLERS.update(call.HANDLERS)

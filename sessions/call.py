@@ -18,9 +18,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from peersupport.outbox import BROKER_ERRORS
+from core import live
+from core.outbox import BROKER_ERRORS
 from safeguarding.models import Removal
-from sessions import live, room, services
+from sessions import room, services
 from sessions.models import GroupSession
 from sessions.room import Delivery, Outcome, RoomRefused, Seat, done, error
 from sessions.room_models import RoomParticipant
@@ -221,7 +222,7 @@ def _queue(task, *args) -> None:
     try:
         task.apply_async(args, countdown=RETRY_DELAYS[0])
     except BROKER_ERRORS:
-        from peersupport.models import TaskOutbox
+        from core.models import TaskOutbox
 
         TaskOutbox.objects.create(task_name=task.name, args=list(args), kwargs={}, error="broker down")
 

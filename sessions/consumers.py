@@ -15,7 +15,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from sessions import live, room, room_limit
+from core import live
+from sessions import room, room_limit
 from sessions.room_protocol import ProtocolError, TokenBucket, check_frame, parse
 
 logger = logging.getLogger(__name__)

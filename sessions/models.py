@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.fields import EncryptedTextField
 from groups.models import SupportGroup
-from safeguarding.fields import EncryptedTextField
 
 JOIN_TOKEN_LIFETIME = timedelta(seconds=60)
 

@@ -3,7 +3,7 @@
 Plain synchronous functions. The websocket consumer calls them through `database_sync_to_async`,
 the plain-form fallback views call them directly. Each action writes the room's state in one
 transaction and returns an `Outcome`: the messages to deliver once that transaction has committed
-(see sessions/live.py for delivery). Text that people write (chat, private messages, notes) only
+(see core/live.py for delivery). Text that people write (chat, private messages, notes) only
 ever travels inside those outgoing messages; it is never written to the database, cache or logs.
 """
 
@@ -19,12 +19,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from core import live
 from groups.models import Membership
 from groups.wordlist import matched_word
 from members.roles import has_mfa
 from safeguarding.models import Removal
 from safeguarding.services import raise_concern, remove_member
-from sessions import live
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user, require_agreement
 from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant

@@ -14,7 +14,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from sessions import live
+from core import live
 from sessions.room_protocol import ProtocolError
 
 HELD_BACK = "That was a lot at once. Please wait a moment and try again: nothing is wrong."

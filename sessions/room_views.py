@@ -19,10 +19,11 @@ from django.utils.html import format_html_join
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import live
 from groups.models import Membership
 from groups.permissions import agreement_required
 from safeguarding.models import Concern, Removal
-from sessions import call, live, room, room_limit
+from sessions import call, room, room_limit
 from sessions.call_views import video_call_page
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user

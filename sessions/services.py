@@ -16,8 +16,9 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core import live
+from core.audit import record
 from groups.models import Membership, SupportGroup
-from safeguarding.audit import record
 from safeguarding.text import required_visible_text
 from sessions.models import Attendance, CalendarFeed, CameraOffNotice, GroupSession, JoinToken, hash_token
 from sessions.signals import session_ended
@@ -243,12 +244,8 @@ def end_session(session: GroupSession, *, actor) -> GroupSession:
 
 
 def _close_live_room(session_id: int) -> None:
-    """The live room (sessions/live.py, built separately) closes its sockets; without it there is nothing to do."""
-    try:
-        from sessions.live import close_session_sockets
-    except ImportError:
-        return
-    close_session_sockets(session_id)
+    """The live room's sockets close (core/live.py) and the video call ends."""
+    live.close_session_sockets(session_id)
     from sessions.call import end_call
 
     end_call(session_id)  # the video call ends for everyone too (retried by Celery if the engine is away)

@@ -14,10 +14,11 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.send_once import claim_row
 from groups.models import Membership
 from sessions.models import REMINDER_QUEUED_FIELDS, GroupSession, JoinToken, SessionEmailSent
 
@@ -54,10 +55,7 @@ def _send_once(session: GroupSession, user, kind: str, template: str) -> bool:
     then runs again, acks_late), gives the claim back. Another worker's claim waits on this one's row.
     """
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SessionEmailSent.objects.create(session=session, user=user, kind=kind)
-        except IntegrityError:
+        if not claim_row(SessionEmailSent, session=session, user=user, kind=kind):
             return False  # already sent
         context = {"session": session, "user": user, "site_url": settings.SITE_URL}
         with timezone.override(_in_time_zone(user)):
@@ -143,7 +141,8 @@ def prompt_welfare() -> int:
     """Run by beat every half minute: in every open room, prompt the leaders about anyone stepped out for
     longer than the group's threshold, whether or not a leader's dashboard is open to ask (it shows the
     prompt when it next loads). Returns how many prompts were made."""
-    from sessions import live, room
+    from core import live
+    from sessions import room
 
     made = 0
     for session in GroupSession.objects.filter(status=GroupSession.Status.OPEN).select_related("group"):

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.actions import carry_out
 from groups.permissions import agreement_required, get_group_for_user
-from peersupport.actions import carry_out
 from sessions import ics, services
 from sessions.forms import CameraOffForm, CancelForm, MeetingLinkForm, SeriesForm, SessionForm
 from sessions.models import Attendance, CalendarFeed, GroupSession

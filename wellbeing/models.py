@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from core.fields import EncryptedTextField
 from groups.models import SupportGroup
-from safeguarding.fields import EncryptedTextField
 
 # Digits, spaces and a leading + only: the number becomes a tel:/sms: link.
 PHONE_NUMBER = re.compile(r"^\+?[0-9][0-9 ]{1,24}$")

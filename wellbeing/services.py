@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.audit import record
 from groups.models import Membership, SupportGroup
 from members.roles import is_trustee
-from safeguarding.audit import record
 from wellbeing.models import SAFETY_PLAN_SECTIONS, Debrief, SafetyPlan
 
 SECTION_NAMES = [name for name, _, _ in SAFETY_PLAN_SECTIONS]

@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.send_once import claim_mark
 from groups.models import Membership
 from sessions.models import GroupSession, RoomConnection, RoomParticipant
 from wellbeing.models import NoLeaderAlert
@@ -61,8 +62,7 @@ def check_for_leaderless_sessions() -> int:
 def send_no_leader_alert(alert_id: int) -> int:
     """Email the group's active leaders, once: the claim and the sends commit together. Returns how many went."""
     with transaction.atomic():
-        claimed = NoLeaderAlert.objects.filter(pk=alert_id, sent_at__isnull=True).update(sent_at=timezone.now())
-        if not claimed:
+        if not claim_mark(NoLeaderAlert, alert_id, "sent_at"):
             return 0  # sent already (or by another worker just now)
         alert = NoLeaderAlert.objects.select_related("session").get(pk=alert_id)
         if alert.session.status != GroupSession.Status.OPEN:

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import safeguarding.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('from_leaders', models.BooleanField(help_text="Written by one of the group's leaders (else by the member).")),
-                ('body', safeguarding.fields.EncryptedTextField()),
+                ('body', core.fields.EncryptedTextField()),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('notified_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

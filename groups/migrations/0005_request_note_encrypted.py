@@ -2,8 +2,8 @@
 
 from django.db import migrations
 
-import safeguarding.fields
-from safeguarding import crypto
+import core.fields
+from core import crypto
 
 
 def _rows(schema_editor):
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="membership",
             name="request_note",
-            field=safeguarding.fields.EncryptedTextField(
+            field=core.fields.EncryptedTextField(
                 blank=True, help_text="The person's note when asking to join.", max_length=500
             ),
         ),

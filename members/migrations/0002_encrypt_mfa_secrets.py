@@ -3,7 +3,7 @@
 from django.db import migrations
 
 from members.mfa import map_secrets
-from safeguarding import crypto
+from core import crypto
 
 
 def _encrypt(value: str) -> str:

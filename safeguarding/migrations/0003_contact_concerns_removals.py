@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import safeguarding.fields
+import core.fields
 
 
 class Migration(migrations.Migration):
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                         max_length=10,
                     ),
                 ),
-                ("details", safeguarding.fields.EncryptedTextField()),
+                ("details", core.fields.EncryptedTextField()),
                 (
                     "to_trustees",
                     models.BooleanField(default=False, help_text="Raised by a leader directly with the trustees."),
@@ -143,7 +143,7 @@ class Migration(migrations.Migration):
             name="CaseNote",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("text", safeguarding.fields.EncryptedTextField()),
+                ("text", core.fields.EncryptedTextField()),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "author",
@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("urgent_welfare", models.BooleanField(default=False)),
-                ("reason", safeguarding.fields.EncryptedTextField()),
+                ("reason", core.fields.EncryptedTextField()),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "group",
@@ -217,19 +217,19 @@ class Migration(migrations.Migration):
             name="ContactDetails",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("phone", safeguarding.fields.EncryptedTextField(blank=True, verbose_name="your phone number")),
+                ("phone", core.fields.EncryptedTextField(blank=True, verbose_name="your phone number")),
                 (
                     "emergency_contact_name",
-                    safeguarding.fields.EncryptedTextField(blank=True, verbose_name="emergency contact's name"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="emergency contact's name"),
                 ),
                 (
                     "emergency_contact_phone",
-                    safeguarding.fields.EncryptedTextField(blank=True, verbose_name="emergency contact's phone number"),
+                    core.fields.EncryptedTextField(blank=True, verbose_name="emergency contact's phone number"),
                 ),
-                ("address", safeguarding.fields.EncryptedTextField(blank=True, verbose_name="your address")),
+                ("address", core.fields.EncryptedTextField(blank=True, verbose_name="your address")),
                 (
                     "notes",
-                    safeguarding.fields.EncryptedTextField(
+                    core.fields.EncryptedTextField(
                         blank=True,
                         help_text="For example, the best time to call.",
                         verbose_name="anything else we should know",
@@ -274,10 +274,10 @@ class Migration(migrations.Migration):
                     "one_to_one_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="when the 1-1 conversation took place"),
                 ),
-                ("note", safeguarding.fields.EncryptedTextField(blank=True)),
+                ("note", core.fields.EncryptedTextField(blank=True)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("lifted_at", models.DateTimeField(blank=True, null=True)),
-                ("lift_note", safeguarding.fields.EncryptedTextField(blank=True)),
+                ("lift_note", core.fields.EncryptedTextField(blank=True)),
                 (
                     "decided_by",
                     models.ForeignKey(

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import safeguarding.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='concern',
             name='close_reason',
-            field=safeguarding.fields.EncryptedTextField(blank=True, verbose_name='why the case was closed'),
+            field=core.fields.EncryptedTextField(blank=True, verbose_name='why the case was closed'),
         ),
         migrations.AddField(
             model_name='concern',
@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('lead_only', 'Designated safeguarding lead only'), ('police_involved', 'Police involved'), ('risk_to_child', 'A child may be at risk'), ('serious_incident', 'Possible serious incident'), ('do_not_contact', 'Do not contact the person directly'), ('watch', 'Keep a close eye')], max_length=20)),
                 ('flagged_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date flagged')),
                 ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('removal_reason', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='why the flag was removed')),
+                ('removal_reason', core.fields.EncryptedTextField(blank=True, verbose_name='why the flag was removed')),
                 ('concern', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='safeguarding.concern')),
                 ('flagged_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('agency_name', models.CharField(blank=True, help_text="For example, the local authority's name.", max_length=200, verbose_name="agency's name or team")),
                 ('referred_on', models.DateField(verbose_name='date referred')),
                 ('their_reference', models.CharField(blank=True, max_length=100, verbose_name='their reference')),
-                ('outcome', safeguarding.fields.EncryptedTextField(blank=True, help_text='What the agency did or decided, when known.', verbose_name='outcome')),
+                ('outcome', core.fields.EncryptedTextField(blank=True, help_text='What the agency did or decided, when known.', verbose_name='outcome')),
                 ('outcome_on', models.DateField(blank=True, null=True, verbose_name='date of the outcome')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('concern', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='safeguarding.concern')),
@@ -85,23 +85,23 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('decision', models.CharField(choices=[('undecided', 'Not decided yet'), ('report', 'Report to the Charity Commission'), ('not_reporting', 'Decided not to report')], default='undecided', max_length=15)),
-                ('not_reporting_reason', safeguarding.fields.EncryptedTextField(blank=True, help_text='Needed when deciding not to report.', verbose_name='why the trustees decided not to report')),
+                ('not_reporting_reason', core.fields.EncryptedTextField(blank=True, help_text='Needed when deciding not to report.', verbose_name='why the trustees decided not to report')),
                 ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('what_happened', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='what happened')),
+                ('what_happened', core.fields.EncryptedTextField(blank=True, verbose_name='what happened')),
                 ('happened_at', models.DateTimeField(blank=True, null=True, verbose_name='when it happened')),
                 ('found_out_at', models.DateTimeField(blank=True, null=True, verbose_name='when the charity found out')),
-                ('how_found_out', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='how the charity found out')),
+                ('how_found_out', core.fields.EncryptedTextField(blank=True, verbose_name='how the charity found out')),
                 ('trustees_aware', models.BooleanField(default=False, verbose_name='all the trustees know')),
-                ('impact', safeguarding.fields.EncryptedTextField(blank=True, help_text='On the people we support, finances, staff, operations and reputation.', verbose_name='impact')),
-                ('other_bodies_told', safeguarding.fields.EncryptedTextField(blank=True, help_text='Police, local authority, ICO...', verbose_name='other bodies told, and their reference numbers')),
-                ('policies_applied', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='which policies applied')),
+                ('impact', core.fields.EncryptedTextField(blank=True, help_text='On the people we support, finances, staff, operations and reputation.', verbose_name='impact')),
+                ('other_bodies_told', core.fields.EncryptedTextField(blank=True, help_text='Police, local authority, ICO...', verbose_name='other bodies told, and their reference numbers')),
+                ('policies_applied', core.fields.EncryptedTextField(blank=True, verbose_name='which policies applied')),
                 ('policies_followed', models.CharField(blank=True, choices=[('', 'Not yet known'), ('yes', 'Yes'), ('partly', 'Partly'), ('no', 'No')], default='', max_length=10, verbose_name='were they followed')),
-                ('steps_taken', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='steps taken')),
-                ('prevention', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='steps to stop it happening again')),
-                ('press_lines', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='press lines, if any')),
+                ('steps_taken', core.fields.EncryptedTextField(blank=True, verbose_name='steps taken')),
+                ('prevention', core.fields.EncryptedTextField(blank=True, verbose_name='steps to stop it happening again')),
+                ('press_lines', core.fields.EncryptedTextField(blank=True, verbose_name='press lines, if any')),
                 ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='reported to the Commission on')),
                 ('commission_reference', models.CharField(blank=True, max_length=50, verbose_name="the Commission's reference")),
-                ('updates', safeguarding.fields.EncryptedTextField(blank=True, help_text="Each update quotes the Commission's reference.", verbose_name='updates sent to the Commission')),
+                ('updates', core.fields.EncryptedTextField(blank=True, help_text="Each update quotes the Commission's reference.", verbose_name='updates sent to the Commission')),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('concern', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='serious_incident', to='safeguarding.concern')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import safeguarding.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,14 +20,14 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('became_aware_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='the charity became aware')),
-                ('what_happened', safeguarding.fields.EncryptedTextField(verbose_name='what happened')),
+                ('what_happened', core.fields.EncryptedTextField(verbose_name='what happened')),
                 ('people_affected', models.PositiveIntegerField(blank=True, null=True, verbose_name='how many people affected (roughly)')),
                 ('decision', models.CharField(choices=[('undecided', 'Not decided yet'), ('report', 'Report to the ICO'), ('not_reporting', 'Not reportable (no likely risk to people)')], default='undecided', max_length=15)),
-                ('not_reporting_reason', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='why it is not reportable')),
+                ('not_reporting_reason', core.fields.EncryptedTextField(blank=True, verbose_name='why it is not reportable')),
                 ('reported_to_ico_at', models.DateTimeField(blank=True, null=True, verbose_name='reported to the ICO')),
                 ('ico_reference', models.CharField(blank=True, max_length=50, verbose_name="the ICO's reference")),
                 ('people_told_at', models.DateTimeField(blank=True, null=True, verbose_name='the people affected were told')),
-                ('steps_taken', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='steps taken')),
+                ('steps_taken', core.fields.EncryptedTextField(blank=True, verbose_name='steps taken')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('opened_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
@@ -43,13 +43,13 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('access', 'Access (a copy of their data)'), ('erasure', 'Erasure'), ('rectification', 'Rectification (correcting data)'), ('complaint', 'Data-protection complaint')], max_length=15)),
                 ('source', models.CharField(choices=[('trustee', 'Recorded by a trustee'), ('self_service', "The member's own download (fulfilled at once)"), ('complaint_form', "The member's complaint form")], default='trustee', max_length=15)),
                 ('person_name', models.CharField(blank=True, help_text='When they have no account, or it has gone.', max_length=200, verbose_name='who asked')),
-                ('details', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='what they asked for')),
+                ('details', core.fields.EncryptedTextField(blank=True, verbose_name='what they asked for')),
                 ('received_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='received')),
                 ('identity_checked_on', models.DateField(blank=True, null=True, verbose_name='identity checked')),
                 ('paused_on', models.DateField(blank=True, editable=False, null=True, verbose_name='clock paused since')),
                 ('days_paused', models.PositiveIntegerField(default=0, editable=False, verbose_name='days the clock was paused')),
                 ('extended_on', models.DateField(blank=True, editable=False, null=True, verbose_name='extended to three months on')),
-                ('extension_reason', safeguarding.fields.EncryptedTextField(blank=True, editable=False, verbose_name='why it was extended')),
+                ('extension_reason', core.fields.EncryptedTextField(blank=True, editable=False, verbose_name='why it was extended')),
                 ('person_told_of_extension_on', models.DateField(blank=True, null=True, verbose_name='person told of the extension')),
                 ('acknowledged_on', models.DateField(blank=True, editable=False, null=True, verbose_name='acknowledged (complaints)')),
                 ('done_on', models.DateField(blank=True, editable=False, null=True, verbose_name='done')),

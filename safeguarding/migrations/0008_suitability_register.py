@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import safeguarding.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('dbs_basic', 'DBS check: basic'), ('dbs_standard', 'DBS check: standard'), ('dbs_enhanced', 'DBS check: enhanced'), ('dbs_enhanced_barred', 'DBS check: enhanced with barred list'), ('training_safeguarding', 'Safeguarding training'), ('training_peer_support', 'Peer support leader training'), ('supervision', 'Supervision session')], max_length=25)),
                 ('done_on', models.DateField(verbose_name='date done or issued')),
                 ('renew_on', models.DateField(blank=True, null=True, verbose_name='renew by')),
-                ('reference', safeguarding.fields.EncryptedTextField(blank=True, verbose_name='certificate number or reference')),
+                ('reference', core.fields.EncryptedTextField(blank=True, verbose_name='certificate number or reference')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('renewal_reminder_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suitability_checks', to=settings.AUTH_USER_MODEL)),

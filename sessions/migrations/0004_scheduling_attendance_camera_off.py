@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import safeguarding.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('standing', models.BooleanField(default=False, help_text='For every session of the group until withdrawn.')),
-                ('reason', safeguarding.fields.EncryptedTextField(blank=True)),
+                ('reason', core.fields.EncryptedTextField(blank=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
                 ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='camera_off_notices', to='groups.supportgroup')),

@@ -136,7 +136,7 @@ export async function getJSON(url) {
   return { status: response.status, body };
 }
 
-// Times are written as peersupport/britishtime.py's clock() writes them on the server: 7 pm, 7.30 pm,
+// Times are written as core/britishtime.py's clock() writes them on the server: 7 pm, 7.30 pm,
 // midday, midnight (Intl has no such style, so the hour and minute are taken from it and put into words).
 export function timeFormatter(timeZone) {
   const options = { hour: "numeric", minute: "2-digit", hourCycle: "h23" };

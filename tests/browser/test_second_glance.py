@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from peersupport import britishtime
+from core import britishtime
 from sessions.models import RoomParticipant
 from tests.browser.conftest import AXE_OPTIONS
 

@@ -12,10 +12,11 @@ from django.utils import timezone
 from care import conversations
 from care.models import Conversation, FollowUp, Message
 from care.tasks import purge_old_conversations
-from members.gdpr import erase_account, export_user_data
+from core.models import AuditEvent
 from members.models import User
+from peersupport.gdpr import erase_account, export_user_data
 from safeguarding import services as safeguarding
-from safeguarding.models import AuditEvent, Concern
+from safeguarding.models import Concern
 
 WORDS = "I have been struggling since Tuesday"
 
@@ -95,9 +96,9 @@ def test_emails_say_only_that_there_is_a_message(cast, django_capture_on_commit_
 
 def test_no_words_in_any_task_argument(cast, monkeypatch, django_capture_on_commit_callbacks):
     queued = []
-    import peersupport.outbox
+    import core.outbox
 
-    monkeypatch.setattr(peersupport.outbox, "queue_or_keep", lambda task, args, kwargs: queued.append((args, kwargs)))
+    monkeypatch.setattr(core.outbox, "queue_or_keep", lambda task, args, kwargs: queued.append((args, kwargs)))
     with django_capture_on_commit_callbacks(execute=True):
         start(cast)
     assert queued and all(isinstance(arg, int) for args, kwargs in queued for arg in args)
@@ -268,5 +269,5 @@ def test_conversation_pages_queries_stay_flat(
 
 
 def _thread_queries() -> int:
-    # 19, and on PostgreSQL the audit chain's advisory lock (safeguarding.audit.record) before its last hash.
+    # 19, and on PostgreSQL the audit chain's advisory lock (core.audit.record) before its last hash.
     return 19 + (connection.vendor == "postgresql")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from care import services
 from care.models import FollowUp
 from care.tasks import dispatch_follow_up_emails
-from safeguarding.models import AuditEvent
+from core.models import AuditEvent
 from sessions import room
 from sessions.models import GroupSession, RoomAlert, RoomParticipant
 from sessions.services import end_session

@@ -22,8 +22,8 @@ def main() -> None:
 
     from django.db import transaction
 
-    from safeguarding import audit
-    from safeguarding.models import AuditEvent
+    from core import audit
+    from core.models import AuditEvent
 
     original_save = AuditEvent.save
 

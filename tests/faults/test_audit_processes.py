@@ -1,7 +1,7 @@
 """Several processes append to the audit trail at the same moment: it stays one unbroken chain.
 
 Each writer is its own Python process with its own PostgreSQL connection (tests/faults/audit_writer.py).
-The advisory lock in safeguarding.audit.record serialises them; `manage.py verify_audit_chain` then
+The advisory lock in core.audit.record serialises them; `manage.py verify_audit_chain` then
 walks the whole chain. The positive control runs the same writers without the lock and the verifier
 finds the break. (Threads in one process: tests/safeguarding/test_audit.py.)
 """
@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from safeguarding.models import AuditEvent
+from core.models import AuditEvent
 from tests.conftest import need_service
 from tests.faults.servers import BASE_DIR, database_url_for_tests
 

@@ -1,6 +1,6 @@
 """The broker is down when a request queues a task: the request still succeeds and the work is kept.
 
-peersupport/outbox.py keeps the task's name and primary keys in TaskOutbox; the beat task
+core/outbox.py keeps the task's name and primary keys in TaskOutbox; the beat task
 `peersupport.flush_task_outbox` queues it again when the broker is back. These tests publish through
 the real kombu Redis transport to a port nobody listens on (connection refused). The same drill with a
 real redis-server stopped and a real worker is in test_broker_outage_worker.py (integration run).
@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
-from peersupport import outbox
-from peersupport.models import TaskOutbox
+from core import outbox
+from core.models import TaskOutbox
 from safeguarding.models import Concern
 from safeguarding.tasks import email_concern_raised
 

@@ -1,6 +1,6 @@
 """The broker (a private Redis) is down when a member raises a concern; a real worker does the work later.
 
-The request succeeds and the task waits in the outbox (peersupport/outbox.py). When Redis is back,
+The request succeeds and the task waits in the outbox (core/outbox.py). When Redis is back,
 the beat task `peersupport.flush_task_outbox` queues it again and the worker sends the leaders' emails,
 once. (Without real services: tests/faults/test_broker_down.py.)
 """
@@ -10,7 +10,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from peersupport.models import TaskOutbox
+from core.models import TaskOutbox
 from peersupport.tasks import flush_task_outbox
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -20,7 +20,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from peersupport.models import TaskOutbox
+from core.models import TaskOutbox
 from sessions.models import RoomAlert
 from tests.conftest import TEST_PASSWORD
 from tests.faults.servers import Browser

@@ -108,7 +108,7 @@ def test_pages_that_need_no_protected_value_keep_working(cast, protected, wrong_
 
 
 def test_the_wrong_key_never_decrypts_to_something_else(cast, protected, wrong_key):
-    from safeguarding.crypto import DecryptionError
+    from core.crypto import DecryptionError
 
     for read in [
         lambda: ContactDetails.objects.get().phone,

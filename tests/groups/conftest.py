@@ -59,6 +59,6 @@ def assert_outcome(response, expected, *, success: int = 200) -> None:
 @pytest.fixture
 def audit_actions():
     """audit_actions() -> the actions recorded in the audit trail so far, oldest first."""
-    from safeguarding.models import AuditEvent
+    from core.models import AuditEvent
 
     return lambda: list(AuditEvent.objects.order_by("id").values_list("action", flat=True))

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import britishtime
 from groups import services
 from groups.models import Membership
-from peersupport import britishtime
+from peersupport.group_pages import with_last_attendance
 from tests.groups.conftest import LADDER, LEADER_PAGE, assert_outcome
 
 S = Membership.Status
@@ -54,7 +55,7 @@ def test_members_page_shows_last_attendance(as_person, cast, session_factory):
     Attendance.objects.create(session=early, user=cast.member, joined_at=timezone.now() - timedelta(days=40))
     attended = timezone.localtime(timezone.now() - timedelta(days=9))
     Attendance.objects.create(session=later, user=cast.member, joined_at=attended)
-    membership = Membership.objects.with_last_attendance().get(user=cast.member, group=cast.group)
+    membership = with_last_attendance(Membership.objects.all()).get(user=cast.member, group=cast.group)
     assert membership.last_attended_at == attended
     html = as_person("leader").get(members_url(cast)).content.decode()
     assert britishtime.date_long(attended) in html

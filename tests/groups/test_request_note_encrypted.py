@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from core import crypto
 from groups.models import Membership
-from safeguarding import crypto
 
 NOTE = "I have just come out of hospital and would like to listen at first."
 BEFORE = [("groups", "0004_role_changed_at_and_email_claims")]

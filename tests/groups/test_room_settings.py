@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent
 from groups import texts
-from safeguarding.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 

@@ -179,7 +179,7 @@ def test_a_leader_appoints_another_and_it_is_audited(cast, audit_actions):
 
 
 def test_role_change_audit_entry_says_from_and_to(cast):
-    from safeguarding.models import AuditEvent
+    from core.models import AuditEvent
 
     membership = services.appoint_leader(membership_of(cast.member, cast.group), actor=cast.leader)
     event = AuditEvent.objects.order_by("-id").first()

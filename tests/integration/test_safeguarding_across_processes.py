@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from groups.models import Membership
-from safeguarding import services, tasks
+from safeguarding import services
 from safeguarding.models import Removal
 from sessions.models import GroupSession
 from tests.conftest import free_port, need_service
@@ -145,7 +145,7 @@ def test_a_temporary_removal_lifts_on_time_on_a_real_worker(celery_worker_proces
     celery_worker_process.wait_for_emails(1)  # the kind explanation of the removal
     time.sleep(2.5)  # its time comes
 
-    tasks.lift_expired_removals.delay()  # what beat does every minute
+    services.lift_expired_removals_task.delay()  # what beat does every minute
 
     messages = celery_worker_process.wait_for_emails(2)
     assert messages[-1]["To"] == cast.member.email

@@ -7,13 +7,14 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
+from core.audit import verify_chain
+from core.models import AuditEvent
 from groups.models import Membership
-from members import gdpr
 from members.models import User
+from peersupport import gdpr
 from safeguarding import services
-from safeguarding.audit import verify_chain
 from safeguarding.management.commands.rotate_encryption_keys import encrypted_fields
-from safeguarding.models import AuditEvent, Concern, Removal
+from safeguarding.models import Concern, Removal
 from tests.conftest import TEST_PASSWORD
 
 URL = reverse("members:erase_my_account")

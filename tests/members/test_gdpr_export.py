@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent
 from groups.models import Membership
 from safeguarding import services
-from safeguarding.models import AuditEvent
 
 URL = reverse("members:download_my_data")
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from safeguarding import crypto
+from core import crypto
 from tests.conftest import enable_mfa
 
 KEY_A = Fernet.generate_key().decode()

@@ -5,9 +5,9 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
+from core.models import AuditEvent
 from groups.models import Membership
 from members.models import User
-from safeguarding.models import AuditEvent
 from tests.conftest import TEST_PASSWORD, enable_mfa
 
 NEW_PASSWORD = "a brand new passphrase 42"

@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["peersupport", "members", "groups", "sessions", "safeguarding", "charity"]
+APPS = ["peersupport", "core", "members", "groups", "sessions", "safeguarding", "charity"]
 READ = re.compile(
     r'(?:os\.environ\.get|os\.getenv|envbool|envint|envlist)\(\s*"([A-Z][A-Z0-9_]+)"|os\.environ\["([A-Z][A-Z0-9_]+)"\]'
 )

@@ -11,11 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from charity.models import Charity, safeguarding_contact
+from core.models import AuditEvent
 from groups import services as group_services
 from groups.models import Invitation, Membership, SupportGroup
+from groups.roles import needs_mfa
 from members.models import User
-from members.roles import is_trustee, needs_mfa
-from safeguarding.models import AuditEvent
+from members.roles import is_trustee
 
 PASSWORD = "a-long-trustee-password-7"
 FLAGS = [

@@ -166,7 +166,7 @@ async def test_removal_from_the_group_during_the_session_closes_the_members_sock
 
 
 async def test_suspension_during_the_session_closes_the_members_socket_at_once(socket_for, cast, open_session):
-    from sessions import live
+    from core import live
 
     member = await joined(socket_for, cast.member, open_session, expect="welcome")
 
@@ -207,7 +207,7 @@ async def test_suspended_member_who_still_has_a_socket_is_refused_on_their_next_
 async def test_closing_sockets_for_a_removal_elsewhere_leaves_this_room_open(
     socket_for, cast, open_session, membership_factory
 ):
-    from sessions import live
+    from core import live
 
     await database_sync_to_async(membership_factory)(cast.other_group, cast.member)
     member = await joined(socket_for, cast.member, open_session, expect="welcome")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from peersupport import britishtime
+from core import britishtime
 from sessions import room
 from sessions.models import GroupSession, RoomAlert
 

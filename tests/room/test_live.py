@@ -1,10 +1,10 @@
-"""sessions/live.py: talking to open sockets from ordinary code, surviving a channel layer that is down."""
+"""core/live.py: talking to open sockets from ordinary code, surviving a channel layer that is down."""
 
 import logging
 
 from channels.layers import get_channel_layer
 
-from sessions import live
+from core import live
 from sessions.room import Delivery, Outcome
 
 

@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from core import live
 from groups.models import GuidelinesVersion
-from sessions import live
 from sessions.models import GroupSession, RoomAlert, RoomConnection, RoomParticipant
 
 JSON = {"HTTP_ACCEPT": "application/json"}

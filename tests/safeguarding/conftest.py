@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core.models import AuditEvent
 from groups.models import Membership
 from safeguarding import services
-from safeguarding.models import AuditEvent, Concern, ContactDetails, Removal
+from safeguarding.models import Concern, ContactDetails, Removal
 from tests.room.conftest import open_session, socket_for  # noqa: F401 - the room's fixtures, for socket tests
 
 PHONE = "07700 900123"
@@ -169,10 +170,10 @@ def _casework_rows(concern, trustee, value) -> dict:
     """A referral, a removed flag, a serious incident and a closing reason, each field holding SECRET."""
     from datetime import date
 
+    from core.fields import EncryptedTextField
     from safeguarding import case_services
     from safeguarding.case_services import INCIDENT_FIELDS
     from safeguarding.casework import SeriousIncident
-    from safeguarding.fields import EncryptedTextField
 
     rows = {}
     referral = case_services.add_referral(

@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from core.models import AuditEvent
 from safeguarding import services
-from safeguarding.models import AuditEvent, CaseNote, Concern, ContactAccess
+from safeguarding.models import CaseNote, Concern, ContactAccess
 from tests.conftest import enable_mfa
 from tests.safeguarding.conftest import ADDRESS, CONCERN_TEXT, PHONE
 
@@ -23,19 +24,19 @@ def records(cast, contact_for, concern_factory, removal_factory):
     access = ContactAccess.objects.get()
     event = AuditEvent.objects.first()
     return {
-        "auditevent": event,
-        "concern": concern,
-        "removal": removal,
-        "contactdetails": contact,
-        "contactaccess": access,
+        "core_auditevent": event,
+        "safeguarding_concern": concern,
+        "safeguarding_removal": removal,
+        "safeguarding_contactdetails": contact,
+        "safeguarding_contactaccess": access,
     }
 
 
 @pytest.fixture
 def staff_not_trustee(user_factory):
-    """A staff user holding every safeguarding permission but not in the Trustees group."""
+    """A staff user holding every safeguarding permission (the audit trail's, in core, too) but not a trustee."""
     user = user_factory(is_staff=True, display_name="Staff Sam")
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="safeguarding"))
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label__in=["safeguarding", "core"]))
     enable_mfa(user)
     return user
 
@@ -43,9 +44,9 @@ def staff_not_trustee(user_factory):
 def admin_urls(records) -> list[str]:
     urls = []
     for name, obj in records.items():
-        urls.append(reverse(f"admin:safeguarding_{name}_changelist"))
-        urls.append(reverse(f"admin:safeguarding_{name}_change", args=[obj.pk]))
-    urls.append(reverse("admin:safeguarding_contactdetails_reveal", args=[records["contactdetails"].pk]))
+        urls.append(reverse(f"admin:{name}_changelist"))
+        urls.append(reverse(f"admin:{name}_change", args=[obj.pk]))
+    urls.append(reverse("admin:safeguarding_contactdetails_reveal", args=[records["safeguarding_contactdetails"].pk]))
     urls.append(reverse("admin:safeguarding_removal_add"))
     return urls
 
@@ -79,7 +80,7 @@ def test_a_trustee_opens_every_page(cast, auth_client, records):
 def test_list_pages_never_show_protected_text(cast, auth_client, records):
     client = auth_client(cast.trustee)
     for name in records:
-        page = client.get(reverse(f"admin:safeguarding_{name}_changelist")).content.decode()
+        page = client.get(reverse(f"admin:{name}_changelist")).content.decode()
         for secret in (PHONE, ADDRESS, CONCERN_TEXT, "NOTE-TEXT", "REMOVAL-NOTE", REASON):
             assert secret not in page, (name, secret)
 
@@ -90,13 +91,13 @@ def test_searching_contact_details_never_searches_the_encrypted_columns(cast, au
 
     assert list(client.get(url, {"q": PHONE}).context["cl"].result_list) == []
     assert list(client.get(url, {"q": cast.member.display_name}).context["cl"].result_list) == [
-        records["contactdetails"]
+        records["safeguarding_contactdetails"]
     ]
 
 
 def test_the_contact_details_page_shows_no_details_until_revealed(cast, auth_client, records):
     page = auth_client(cast.trustee).get(
-        reverse("admin:safeguarding_contactdetails_change", args=[records["contactdetails"].pk])
+        reverse("admin:safeguarding_contactdetails_change", args=[records["safeguarding_contactdetails"].pk])
     )
 
     assert PHONE.encode() not in page.content
@@ -104,7 +105,7 @@ def test_the_contact_details_page_shows_no_details_until_revealed(cast, auth_cli
 
 
 def test_revealing_in_the_admin_needs_a_reason(cast, auth_client, records):
-    url = reverse("admin:safeguarding_contactdetails_reveal", args=[records["contactdetails"].pk])
+    url = reverse("admin:safeguarding_contactdetails_reveal", args=[records["safeguarding_contactdetails"].pk])
     before = ContactAccess.objects.count()
 
     response = auth_client(cast.trustee).post(url, {"reason": ""})
@@ -115,7 +116,7 @@ def test_revealing_in_the_admin_needs_a_reason(cast, auth_client, records):
 
 
 def test_revealing_with_a_reason_shows_the_details_audits_and_the_member_sees_it(cast, auth_client, records):
-    url = reverse("admin:safeguarding_contactdetails_reveal", args=[records["contactdetails"].pk])
+    url = reverse("admin:safeguarding_contactdetails_reveal", args=[records["safeguarding_contactdetails"].pk])
     before = AuditEvent.objects.filter(action="safeguarding.contact.viewed").count()
 
     response = auth_client(cast.trustee).post(url, {"reason": "Member missed two sessions after a hard week."})
@@ -128,7 +129,7 @@ def test_revealing_with_a_reason_shows_the_details_audits_and_the_member_sees_it
 
 
 def test_opening_a_case_shows_it_and_is_audited(cast, auth_client, records):
-    concern = records["concern"]
+    concern = records["safeguarding_concern"]
 
     response = auth_client(cast.trustee).get(reverse("admin:safeguarding_concern_change", args=[concern.pk]))
 
@@ -160,7 +161,7 @@ def change_case(client, concern, *, note: str = "", **changes):
 
 
 def test_a_trustee_works_the_case_status_assignment_and_a_new_note_all_audited(cast, auth_client, records):
-    concern = records["concern"]
+    concern = records["safeguarding_concern"]
 
     response = change_case(
         auth_client(cast.trustee), concern, status="in_review", assigned_to=str(cast.trustee.pk), note="Phoned them."
@@ -177,7 +178,7 @@ def test_a_trustee_works_the_case_status_assignment_and_a_new_note_all_audited(c
 
 
 def test_a_status_outside_the_workflow_is_refused_in_the_admin(cast, auth_client, records):
-    concern = records["concern"]
+    concern = records["safeguarding_concern"]
     services.change_concern_status(concern, actor=cast.trustee, status="closed", reason="All resolved.")
     concern.refresh_from_db()
 
@@ -189,7 +190,7 @@ def test_a_status_outside_the_workflow_is_refused_in_the_admin(cast, auth_client
 
 
 def test_existing_notes_cannot_be_changed_through_the_admin(cast, auth_client, records):
-    concern = records["concern"]
+    concern = records["safeguarding_concern"]
     note = concern.notes.get()
     client = auth_client(cast.trustee)
 
@@ -200,7 +201,7 @@ def test_existing_notes_cannot_be_changed_through_the_admin(cast, auth_client, r
 
 def test_the_audit_trail_is_read_only_and_filterable(cast, auth_client, records):
     client = auth_client(cast.trustee)
-    url = reverse("admin:safeguarding_auditevent_changelist")
+    url = reverse("admin:core_auditevent_changelist")
 
     def actions(**params) -> set[str]:
         return {event.action for event in client.get(url, params).context["cl"].result_list}
@@ -209,10 +210,10 @@ def test_the_audit_trail_is_read_only_and_filterable(cast, auth_client, records)
     assert actions(actor=str(cast.trustee.pk)) == {"safeguarding.case.note_added", "safeguarding.contact.viewed"}
     assert actions(actor="system") == set()
     assert "safeguarding.removal.created" in actions()
-    event = records["auditevent"]
-    assert client.post(reverse("admin:safeguarding_auditevent_change", args=[event.pk]), {}).status_code == 403
-    assert client.get(reverse("admin:safeguarding_auditevent_delete", args=[event.pk])).status_code == 403
-    assert client.get(reverse("admin:safeguarding_auditevent_add")).status_code == 403
+    event = records["core_auditevent"]
+    assert client.post(reverse("admin:core_auditevent_change", args=[event.pk]), {}).status_code == 403
+    assert client.get(reverse("admin:core_auditevent_delete", args=[event.pk])).status_code == 403
+    assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
 
 
 def test_a_trustee_removes_a_leader_in_the_admin(cast, auth_client, records):
@@ -246,7 +247,7 @@ def test_the_admin_removal_form_shows_errors_by_field(cast, auth_client, records
 
 
 def test_the_reinstate_action(cast, auth_client, records):
-    removal = records["removal"]
+    removal = records["safeguarding_removal"]
 
     response = auth_client(cast.trustee).post(
         reverse("admin:safeguarding_removal_changelist"),
@@ -266,7 +267,7 @@ def test_cases_filter_by_whether_they_are_with_the_safeguarding_leads(cast, auth
     def listed(**params):
         return set(client.get(url, params).context["cl"].result_list)
 
-    assert listed(with_trustees="yes") == {records["concern"]}
+    assert listed(with_trustees="yes") == {records["safeguarding_concern"]}
     assert listed(with_trustees="no") == {with_leaders}
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from safeguarding import audit
-from safeguarding.models import AppendOnlyError, AuditEvent
+from core import audit
+from core.models import AppendOnlyError, AuditEvent
 
 
 def test_record_chains_each_event_to_the_one_before(cast):
@@ -46,7 +46,7 @@ def test_protected_looking_data_is_masked(db):
 
 
 def test_ciphertext_values_are_masked_too(db):
-    from safeguarding import crypto
+    from core import crypto
 
     event = audit.record("tests.thing.happened", actor=None, data={"value": crypto.encrypt("secret")})
 

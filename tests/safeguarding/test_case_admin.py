@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from core.models import AuditEvent
 from safeguarding import case_services
 from safeguarding.casework import DSL_GROUP, CaseFlag, Referral, SeriousIncident, SignOff
-from safeguarding.models import AuditEvent, Concern
+from safeguarding.models import Concern
 from tests.safeguarding.admin_forms import change_form_data
 
 

@@ -7,9 +7,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.models import AuditEvent
 from safeguarding import case_services, services
 from safeguarding.casework import DSL_GROUP, CaseFlag, Referral, SeriousIncident, SignOff
-from safeguarding.models import AuditEvent, Concern
+from safeguarding.models import Concern
 from tests.safeguarding.conftest import audit_actions
 
 

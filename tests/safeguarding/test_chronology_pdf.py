@@ -9,9 +9,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEvent
 from safeguarding import case_services, services
 from safeguarding.casework import DSL_GROUP
-from safeguarding.models import AuditEvent
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext (apt: poppler-utils)")
 

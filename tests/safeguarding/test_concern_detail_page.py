@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from safeguarding.models import AuditEvent, Concern
+from core.models import AuditEvent
+from safeguarding.models import Concern
 from tests.safeguarding.conftest import CONCERN_TEXT
 
 

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from core.models import AuditEvent
 from safeguarding import services, tasks
-from safeguarding.models import AuditEvent, Concern
+from safeguarding.models import Concern
 from safeguarding.permissions import concern_role
 from tests.safeguarding.conftest import CONCERN_TEXT
 
@@ -242,7 +243,8 @@ def test_case_assignment_and_notes_are_for_trustees(cast, concern_factory, trust
 
 
 def test_case_notes_cannot_be_edited_or_deleted(cast, concern_factory):
-    from safeguarding.models import AppendOnlyError, CaseNote
+    from core.models import AppendOnlyError
+    from safeguarding.models import CaseNote
 
     note = services.add_case_note(concern_factory(), actor=cast.trustee, text="First note")
     note.text = "Changed"

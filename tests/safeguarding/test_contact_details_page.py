@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from core.models import AuditEvent
 from safeguarding import services
-from safeguarding.models import AuditEvent, ContactDetails
+from safeguarding.models import ContactDetails
 from tests.safeguarding.conftest import ADDRESS, PHONE
 
 URL = reverse("safeguarding:my_contact_details")

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEvent
 from safeguarding import datarights_services as rights
 from safeguarding.datarights import Breach, DataRightsRequest, add_months
-from safeguarding.models import AuditEvent
 
 
 @pytest.mark.parametrize(

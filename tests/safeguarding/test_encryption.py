@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from safeguarding import crypto
+from core import crypto
 from safeguarding.management.commands.rotate_encryption_keys import encrypted_fields
 from safeguarding.models import ContactDetails
 from tests.safeguarding.conftest import SECRET

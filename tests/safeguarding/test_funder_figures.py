@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding import figures
+from peersupport import figures
 from sessions.models import Attendance, GroupSession
 
 URL = reverse("safeguarding:funder_figures")

@@ -40,7 +40,7 @@ def test_query_count_is_flat(cast, auth_client, concern_factory, django_assert_n
 
 
 def test_the_raiser_sees_their_concern_status_without_its_text_and_unaudited(cast, auth_client, concern_factory):
-    from safeguarding.models import AuditEvent
+    from core.models import AuditEvent
 
     concern = concern_factory()
 

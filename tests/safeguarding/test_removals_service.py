@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.models import AuditEvent
 from groups.models import Membership
-from safeguarding import services, tasks
-from safeguarding.models import AuditEvent, Removal
+from safeguarding import services
+from safeguarding.models import Removal
 
 NOTE = "Spoke over Jo three times after being asked kindly to stop."
 
@@ -44,7 +45,7 @@ def test_the_removed_member_cannot_join_a_session(cast, removal_factory, session
 def test_removal_closes_the_members_live_sockets_after_commit(
     cast, removal_factory, django_capture_on_commit_callbacks
 ):
-    with mock.patch("sessions.live.close_user_sockets") as close:
+    with mock.patch("core.live.close_user_sockets") as close:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             removal_factory()
         close.assert_not_called()  # not before the removal is committed
@@ -231,12 +232,12 @@ def test_a_temporary_removal_lifts_by_itself_when_its_time_comes(
 def test_the_beat_task_lifts_expired_removals(cast, removal_factory):
     make_due(removal_factory())
 
-    assert tasks.lift_expired_removals.delay().get() == 1
+    assert services.lift_expired_removals_task.delay().get() == 1
     assert membership_of(cast, cast.member).status == Membership.Status.ACTIVE
 
 
 def test_the_beat_schedule_runs_the_safeguarding_jobs():
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
-    assert {"safeguarding.tasks.lift_expired_removals", "safeguarding.tasks.purge_expired_records"} <= tasks_scheduled
-    assert tasks.lift_expired_removals.name == "safeguarding.tasks.lift_expired_removals"
+    assert {"safeguarding.lift_expired_removals", "safeguarding.purge_expired_records"} <= tasks_scheduled
+    assert services.lift_expired_removals_task.name == "safeguarding.lift_expired_removals"

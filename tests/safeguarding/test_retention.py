@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from safeguarding import services, tasks
-from safeguarding.models import AuditEvent, CaseNote, Concern
+from core.models import AuditEvent
+from safeguarding import services
+from safeguarding.models import CaseNote, Concern
 
 
 def close(concern, actor, *, days_ago: int):
@@ -57,4 +58,4 @@ def test_the_beat_task_runs_the_purge(cast, concern_factory, settings):
     settings.RETENTION_CLOSED_CASE_DAYS = 1
     close(concern_factory(), cast.trustee, days_ago=2)
 
-    assert tasks.purge_expired_records.delay().get()["concerns"] == 1
+    assert services.purge_expired_records_task.delay().get()["concerns"] == 1

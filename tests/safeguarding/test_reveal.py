@@ -5,8 +5,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from core.models import AuditEvent
 from safeguarding import services
-from safeguarding.models import AuditEvent, ContactAccess
+from safeguarding.models import ContactAccess
 from tests.safeguarding.conftest import ADDRESS, EMERGENCY_NAME, PHONE
 
 REASON = "They said they felt unsafe and then left the session without a word."

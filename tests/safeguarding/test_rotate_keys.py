@@ -5,8 +5,9 @@ from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from safeguarding import crypto
-from safeguarding.models import AuditEvent, Concern, ContactDetails
+from core import crypto
+from core.models import AuditEvent
+from safeguarding.models import Concern, ContactDetails
 from tests.safeguarding.conftest import CONCERN_TEXT, PHONE
 
 KEY_A = Fernet.generate_key().decode()

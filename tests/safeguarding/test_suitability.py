@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEvent
 from groups import services as group_services
 from groups.models import Membership
 from safeguarding import suitability
-from safeguarding.models import AuditEvent
 
 TODAY = timezone.localdate
 

@@ -4,9 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from core.models import AuditEvent
 from groups.models import Membership
 from safeguarding import services
-from safeguarding.models import AuditEvent, ContactAccess, Removal
+from safeguarding.models import ContactAccess, Removal
 from safeguarding.text import required_visible_text, visible_text
 from sessions.models import CameraOffNotice
 from tests.safeguarding.conftest import PHONE

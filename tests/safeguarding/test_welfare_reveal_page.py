@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from safeguarding.models import AuditEvent, ContactAccess
+from core.models import AuditEvent
+from safeguarding.models import ContactAccess
 from tests.safeguarding.conftest import PHONE
 
 

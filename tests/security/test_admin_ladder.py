@@ -13,10 +13,11 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from core.models import AuditEvent
 from groups.models import Membership
 from members.models import User
 from safeguarding import services as safeguarding
-from safeguarding.models import AuditEvent, ContactAccess, ContactDetails
+from safeguarding.models import ContactAccess, ContactDetails
 from sessions.models import Attendance
 from tests.conftest import enable_mfa
 from tests.security.conftest import login_as
@@ -155,7 +156,7 @@ TRUSTEE_REACHES = {
     "members_user_add": REFUSED,
     "members_user_change": OPENS,  # name, pronouns, reminders, disabling; not the email or the password
     "members_user_changelist": OPENS,
-    "members_user_delete": REFUSED,  # it would skip the erasure workflow (members/gdpr.py)
+    "members_user_delete": REFUSED,  # it would skip the erasure workflow (peersupport/gdpr.py)
     "members_user_history": OPENS,
     **{
         f"group_sessions_{model}_{view}": OPENS
@@ -170,20 +171,30 @@ TRUSTEE_REACHES = {
     },
     **{f"groups_{model}_delete": REFUSED for model in ("membership", "supportgroup")},
     **{
-        f"safeguarding_{model}_{view}": OPENS
-        for model in ("auditevent", "concern", "contactaccess", "contactdetails")
+        f"{model}_{view}": OPENS
+        for model in (
+            "core_auditevent",
+            "safeguarding_concern",
+            "safeguarding_contactaccess",
+            "safeguarding_contactdetails",
+        )
         for view in ("change", "changelist", "history")
     },
     **{
-        f"safeguarding_{model}_{view}": REFUSED
-        for model in ("auditevent", "concern", "contactaccess", "contactdetails")
+        f"{model}_{view}": REFUSED
+        for model in (
+            "core_auditevent",
+            "safeguarding_concern",
+            "safeguarding_contactaccess",
+            "safeguarding_contactdetails",
+        )
         for view in ("add", "delete")
     },
     "safeguarding_contactdetails_reveal": OPENS,
     **{f"safeguarding_removal_{view}": OPENS for view in ("add", "change", "changelist", "history")},
     "safeguarding_removal_delete": REFUSED,
     # The second round's admin views.
-    **{f"app_list:{app}": OPENS for app in ("care", "charity", "wellbeing")},
+    **{f"app_list:{app}": OPENS for app in ("care", "charity", "core", "wellbeing")},  # core: the audit trail
     "groups_supportgroup_invite_leader": OPENS,  # a group's first leader (setup_charity's invitation, later)
     "safeguarding_concern_chronology": OPENS,  # the case's PDF, audited
     "safeguarding_suitabilitycheck_override": OPENS,  # appointing despite a lapsed check, with a reason, audited
@@ -225,4 +236,4 @@ def test_a_superuser_reaches_the_views_refused_to_trustees(client, world, admin_
     # Records that nobody edits (the audit trail, concerns raised in the app, deletions the models forbid)
     # stay refused to superusers too; the sign-in powers open.
     assert {"auth_user_password_change", "members_user_add", "account_emailaddress_change"} <= opened
-    assert got["safeguarding_auditevent_delete"] == REFUSED
+    assert got["core_auditevent_delete"] == REFUSED

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-APPS = ["members", "groups", "sessions", "safeguarding", "care", "wellbeing", "peersupport", "charity"]
+APPS = ["core", "members", "groups", "sessions", "safeguarding", "care", "wellbeing", "peersupport", "charity"]
 BANDIT = [sys.executable, "-m", "bandit", "-q", "-r", "-x", "*/migrations/*"]
 
 

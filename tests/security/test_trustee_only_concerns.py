@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from members.gdpr import export_user_data
+from peersupport.gdpr import export_user_data
 from safeguarding import services
 from safeguarding.models import Concern
 from tests.security.conftest import login_as

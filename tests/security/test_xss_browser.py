@@ -126,7 +126,7 @@ def admin_pages(world) -> list[str]:
         ("group_sessions_groupsession", a.upcoming),
         ("groups_supportgroup", a.group),
         ("groups_membership", a.pending),
-        ("safeguarding_auditevent", None),
+        ("core_auditevent", None),
     ]:
         pages.append(reverse(f"admin:{model}_changelist"))
         if obj is not None:

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from safeguarding.models import AuditEvent
+from core.models import AuditEvent
 from sessions import services
 from sessions.models import GroupSession
 from sessions.tasks import send_cancellation_emails

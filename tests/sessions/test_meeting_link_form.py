@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from safeguarding.models import AuditEvent
+from core.models import AuditEvent
 from sessions import services
 from sessions.models import GroupSession, JoinToken
 from tests.sessions.conftest import LEADER_PAGE_LADDER, LINK, assert_ladder

@@ -53,7 +53,7 @@ def test_ending_closes_open_attendance_and_the_live_room_after_commit(
 ):
     services.record_join(joinable, cast.member)
     with (
-        mock.patch("sessions.live.close_session_sockets", create=True) as close_sockets,
+        mock.patch("core.live.close_session_sockets", create=True) as close_sockets,
         django_capture_on_commit_callbacks(execute=True),
     ):
         services.end_session(joinable, actor=cast.leader)

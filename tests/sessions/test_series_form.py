@@ -89,7 +89,7 @@ def test_series_start_times_refuse_an_unknown_rhythm():
 
 
 def test_series_service_audits_once_for_the_series(cast):
-    from safeguarding.models import AuditEvent
+    from core.models import AuditEvent
 
     sessions = services.create_series(
         cast.group,

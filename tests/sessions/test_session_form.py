@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.models import AuditEvent
+from core.models import AuditEvent
 from sessions.models import GroupSession
 from tests.sessions.conftest import LEADER_PAGE_LADDER, LINK, assert_ladder, page_text
 

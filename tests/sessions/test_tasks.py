@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from peersupport import britishtime
+from core import britishtime
 from sessions import services
 from sessions.models import GroupSession, JoinToken, SessionEmailSent
 from sessions.tasks import dispatch_due_reminders, purge_join_tokens, send_session_reminders

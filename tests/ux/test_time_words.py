@@ -1,4 +1,4 @@
-"""One way to write time (peersupport/britishtime.py): "7 pm", "7.30 pm", "Tuesday 2 December", everywhere."""
+"""One way to write time (core/britishtime.py): "7 pm", "7.30 pm", "Tuesday 2 December", everywhere."""
 
 import re
 from datetime import UTC, date, datetime
@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from peersupport import britishtime
+from core import britishtime
 
 LONDON = ZoneInfo("Europe/London")
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -79,6 +79,4 @@ def test_no_template_writes_time_with_djangos_own_formats():
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if RAW_FORMAT.search(line):
                 offenders.append(f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}")
-    assert not offenders, "write time with |clock, |day, |stamp... (peersupport/britishtime.py):\n" + "\n".join(
-        offenders
-    )
+    assert not offenders, "write time with |clock, |day, |stamp... (core/britishtime.py):\n" + "\n".join(offenders)

@@ -9,10 +9,10 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.urls import reverse
 
+from core import live
 from groups.models import Membership
 from safeguarding.models import Removal
 from safeguarding.services import remove_member
-from sessions import live
 from sessions.models import GroupSession, RoomParticipant
 from sessions.video import identity_for
 

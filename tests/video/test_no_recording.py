@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["members", "groups", "sessions", "safeguarding", "peersupport", "scripts", "templates", "static/js"]
+APPS = ["core", "members", "groups", "sessions", "safeguarding", "peersupport", "scripts", "templates", "static/js"]
 # The server SDK's Egress client and its requests, the Twirp route, and the JS SDK's egress helpers.
 EGRESS = re.compile(r"\.egress\b|EgressService|EgressClient|Egress(Request|Info)|livekit\.Egress|start_\w*egress", re.I)
 

@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.urls import reverse
 
-from sessions import live
+from core import live
 from sessions.models import RoomParticipant
 
 JSON = {"HTTP_ACCEPT": "application/json"}

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from core.models import AuditEvent
 from safeguarding import services as safeguarding
-from safeguarding.models import AuditEvent
 from sessions.models import GroupSession
 from tests.browser.conftest import sign_in
 from wellbeing import services

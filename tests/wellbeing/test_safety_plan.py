@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from members.gdpr import erase_account
-from safeguarding.models import AuditEvent
+from core.models import AuditEvent
+from peersupport.gdpr import erase_account
 from wellbeing import services
 from wellbeing.models import SAFETY_PLAN_SECTIONS, SafetyPlan
 

@@ -3,7 +3,7 @@
 import wellbeing.models
 import django.db.models.deletion
 import django.utils.timezone
-import safeguarding.fields
+import core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,9 +42,9 @@ class Migration(migrations.Migration):
             name='Debrief',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('how_it_went', safeguarding.fields.EncryptedTextField()),
-                ('carry_forward', safeguarding.fields.EncryptedTextField(blank=True)),
-                ('how_we_are', safeguarding.fields.EncryptedTextField(blank=True)),
+                ('how_it_went', core.fields.EncryptedTextField()),
+                ('carry_forward', core.fields.EncryptedTextField(blank=True)),
+                ('how_we_are', core.fields.EncryptedTextField(blank=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('concern', models.ForeignKey(blank=True, help_text='Linking a debrief to a case lets trustees read it (each read is audited).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='safeguarding.concern', verbose_name='linked case')),
@@ -59,13 +59,13 @@ class Migration(migrations.Migration):
             name='SafetyPlan',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('warning_signs', safeguarding.fields.EncryptedTextField(blank=True)),
-                ('things_i_can_do', safeguarding.fields.EncryptedTextField(blank=True)),
-                ('people_and_places', safeguarding.fields.EncryptedTextField(blank=True)),
-                ('people_i_can_ask', safeguarding.fields.EncryptedTextField(blank=True)),
-                ('professionals', safeguarding.fields.EncryptedTextField(blank=True)),
-                ('safer_space', safeguarding.fields.EncryptedTextField(blank=True)),
-                ('reasons', safeguarding.fields.EncryptedTextField(blank=True)),
+                ('warning_signs', core.fields.EncryptedTextField(blank=True)),
+                ('things_i_can_do', core.fields.EncryptedTextField(blank=True)),
+                ('people_and_places', core.fields.EncryptedTextField(blank=True)),
+                ('people_i_can_ask', core.fields.EncryptedTextField(blank=True)),
+                ('professionals', core.fields.EncryptedTextField(blank=True)),
+                ('safer_space', core.fields.EncryptedTextField(blank=True)),
+                ('reasons', core.fields.EncryptedTextField(blank=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('shared_with', models.ManyToManyField(blank=True, help_text='Groups whose leaders may read this plan.', related_name='+', to='groups.supportgroup')),

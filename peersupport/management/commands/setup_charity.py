@@ -5,7 +5,7 @@ an invitation for its first leader.
     DJANGO_SUPERUSER_PASSWORD=... python manage.py setup_charity --noinput --name ... (see --help)
 
 The trustee is a superuser in the Trustees group; like every trustee they must set up two-step verification
-(TOTP) at their first sign-in before any other page opens (members.middleware). The leader's invitation is
+(TOTP) at their first sign-in before any other page opens (groups.middleware). The leader's invitation is
 emailed (SMTP from the settings); the link is printed too, in case the email does not arrive.
 """
 
@@ -24,11 +24,11 @@ from django.urls import reverse
 from django.utils.text import slugify
 
 from charity.models import Charity
+from core.audit import record
 from groups import services as group_services
 from groups.models import SupportGroup
 from members.models import User
 from members.roles import TRUSTEES_GROUP, sync_trustees_group
-from safeguarding.audit import record
 
 QUESTIONS = [
     # option, question, is an email address, required

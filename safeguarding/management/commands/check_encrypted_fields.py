@@ -6,7 +6,7 @@ A restored backup is only worth something if FIELD_ENCRYPTION_KEYS still opens i
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguarding import crypto
+from core import crypto
 from safeguarding.management.commands.rotate_encryption_keys import encrypted_fields
 
 

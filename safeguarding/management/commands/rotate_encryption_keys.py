@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from safeguarding import crypto
-from safeguarding.audit import record
-from safeguarding.fields import Ciphertext, EncryptedTextField
+from core import crypto
+from core.audit import record
+from core.fields import Ciphertext, EncryptedTextField
 
 
 def encrypted_fields() -> list[tuple[type, EncryptedTextField]]:

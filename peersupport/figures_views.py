@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from groups.models import SupportGroup
 from members.roles import is_trustee
-from safeguarding import figures as figure_rules
+from peersupport import figures as figure_rules
 
 
 def _require_trustee(request: HttpRequest) -> None:

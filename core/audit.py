@@ -1,6 +1,6 @@
 """The audit trail: one append-only, hash-chained list of who did what to which record.
 
-    from safeguarding.audit import record
+    from core.audit import record
     with transaction.atomic():
         membership.set_status(...)
         record("groups.membership.role_changed", actor=request.user, subject=membership, data={"to": "leader"})
@@ -26,7 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from safeguarding import crypto
+from core import crypto
 
 GENESIS_HASH = "0" * 64
 MASK = "[masked]"
@@ -129,7 +129,7 @@ def record(action: str, *, actor, subject=None, data: dict | None = None):
     """Append one event to the audit trail, in the caller's transaction. Never put protected text in data."""
     from django.contrib.contenttypes.models import ContentType
 
-    from safeguarding.models import AuditEvent
+    from core.models import AuditEvent
 
     if not action or "." not in action:
         raise ValueError("Audit actions are dotted names, e.g. 'safeguarding.contact.viewed'.")
@@ -167,7 +167,7 @@ class ChainReport:
 
 def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     """Walk the whole chain in id order; report the first event whose link or hash does not hold."""
-    from safeguarding.models import AuditEvent
+    from core.models import AuditEvent
 
     expected_prev = GENESIS_HASH
     checked = 0

@@ -37,7 +37,7 @@ def queue_or_keep(task, args: tuple, kwargs: dict) -> None:
     try:
         task.apply_async(args, kwargs)
     except BROKER_ERRORS as exc:
-        from peersupport.models import TaskOutbox
+        from core.models import TaskOutbox
 
         TaskOutbox.objects.create(task_name=task.name, args=list(args), kwargs=dict(kwargs), error=type(exc).__name__)
         logger.warning("celery: broker unreachable (%s); %s kept in the outbox", type(exc).__name__, task.name)
@@ -45,8 +45,9 @@ def queue_or_keep(task, args: tuple, kwargs: dict) -> None:
 
 def flush(*, limit: int = 500) -> int:
     """Queue the kept tasks again, oldest first; each row goes once it is queued. Returns how many went."""
-    from peersupport.celery import app
-    from peersupport.models import TaskOutbox
+    from celery import current_app as app  # the project's app (peersupport/celery.py), without importing upward
+
+    from core.models import TaskOutbox
 
     queued = 0
     for pk in TaskOutbox.objects.order_by("pk").values_list("pk", flat=True)[:limit]:

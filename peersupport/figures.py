@@ -19,6 +19,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from safeguarding.models import Concern
+from sessions.models import Attendance, GroupSession
 
 SMALL = 5
 FEWER_THAN = f"fewer than {SMALL}"
@@ -67,8 +68,6 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def figures_for(*, start: date, end: date, group=None) -> Figures:
     """Every figure for the period (inclusive dates), for one group or all. Seven queries, whatever the period."""
-    from sessions.models import Attendance, GroupSession
-
     since, until = _bounds(start, end)
     sessions = GroupSession.objects.not_cancelled().filter(starts_at__gte=since, starts_at__lt=until)
     came = Attendance.objects.filter(session__starts_at__gte=since, session__starts_at__lt=until).exclude(

@@ -1,4 +1,4 @@
-"""Template filters for writing time (peersupport/britishtime.py); a builtin, so no {% load %} is needed.
+"""Template filters for writing time (core/britishtime.py); a builtin, so no {% load %} is needed.
 
 {{ dt|clock }} 7.30 pm · {{ dt|day }} Tuesday 2 December · {{ dt|day_and_time }} Tuesday 2 December, 7 pm
 {{ dt|date_long }} 2 December 2026 · {{ dt|stamp }} 2 December 2026, 7 pm · {{ d|month }} December 2026
@@ -9,7 +9,7 @@ from datetime import date
 
 from django import template
 
-from peersupport import britishtime
+from core import britishtime
 
 register = template.Library()
 

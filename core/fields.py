@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from safeguarding import crypto
+from core import crypto
 
 
 class Ciphertext(str):

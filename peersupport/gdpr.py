@@ -17,17 +17,22 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.apps import apps
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
+from care.models import Conversation
+from core.audit import record
+from core.models import AuditEvent
 from groups.models import Membership
-from safeguarding.audit import record
-from safeguarding.models import AuditEvent, Concern, ContactAccess, ContactDetails, Removal
+from safeguarding.datarights_services import record_self_service_download
+from safeguarding.models import Concern, ContactAccess, ContactDetails, Removal
+from sessions.models import Attendance, CameraOffNotice
+from wellbeing.models import SafetyPlan
 
 ERASED_NAME = "Former member"
 ERASED_EMAIL_DOMAIN = "erased.invalid"
@@ -35,17 +40,6 @@ ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 class ErasureRefused(Exception):
     """The account cannot be erased this way; str(exception) says why, kindly."""
-
-
-def _optional_model(app_label: str, name: str):
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
-
-
-# Sent in the export's transaction; safeguarding logs a member's own download as an access request done at once.
-data_exported = Signal()
 
 
 def _iso(value) -> str | None:
@@ -129,7 +123,9 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
     ]
     with transaction.atomic():
         record("members.data.exported", actor=actor or user, subject=user, data={"user_id": user.pk})
-        data_exported.send(sender=None, user=user, actor=actor)
+        if actor is None or actor.pk == user.pk:
+            # The member's own download: safeguarding records it as an access request done at once.
+            record_self_service_download(user=user)
     return data
 
 
@@ -152,10 +148,7 @@ def _concern_raised(concern: Concern, user) -> dict:
 
 def _conversations(user) -> list[dict]:
     """The member's conversations with their groups' leaders (care/), every message decrypted."""
-    conversation = _optional_model("care", "Conversation")
-    if conversation is None:
-        return []
-    found = conversation.objects.filter(member=user).select_related("group").prefetch_related("messages__author")
+    found = Conversation.objects.filter(member=user).select_related("group").prefetch_related("messages__author")
     return [
         {
             "group": c.group.name,
@@ -176,25 +169,19 @@ def _conversations(user) -> list[dict]:
 
 
 def _email_addresses(user) -> list[dict]:
-    model = _optional_model("account", "EmailAddress")
-    if model is None:
-        return []
+    model = EmailAddress
     return [{"email": e.email, "verified": e.verified, "primary": e.primary} for e in model.objects.filter(user=user)]
 
 
 def _mfa(user) -> dict:
-    model = _optional_model("mfa", "Authenticator")
-    if model is None:
-        return {"enabled": False}
+    model = Authenticator
     # The secrets themselves are never exported: they would let anyone who sees the file sign in.
     kinds = sorted(model.objects.filter(user=user).values_list("type", flat=True))
     return {"enabled": bool(kinds), "methods": kinds}
 
 
 def _attendance(user) -> list[dict]:
-    model = _optional_model("group_sessions", "Attendance")
-    if model is None:
-        return []
+    model = Attendance
     return [
         {
             "group": a.session.group.name,
@@ -208,9 +195,7 @@ def _attendance(user) -> list[dict]:
 
 
 def _camera_off(user) -> list[dict]:
-    model = _optional_model("group_sessions", "CameraOffNotice")
-    if model is None:
-        return []
+    model = CameraOffNotice
     return [
         {
             "group": n.group.name,
@@ -226,8 +211,7 @@ def _camera_off(user) -> list[dict]:
 
 def _safety_plan(user) -> dict | None:
     """The member's own safety plan (wellbeing app), decrypted, and whose leaders it is shared with."""
-    safety_plan = _optional_model("wellbeing", "SafetyPlan")
-    plan = safety_plan.objects.filter(user=user).first() if safety_plan else None
+    plan = SafetyPlan.objects.filter(user=user).first()
     if plan is None:
         return None
     return {
@@ -292,9 +276,7 @@ def erase_account(user, *, actor) -> None:
         Membership.objects.filter(user=user).exclude(pk__in=kept.values("pk")).delete()
 
         # Conversations go with the account, except one kept with a concern (the case keeps it, pseudonymised).
-        conversation = _optional_model("care", "Conversation")
-        if conversation is not None:
-            conversation.objects.filter(member=user, concern__isnull=True).delete()
+        Conversation.objects.filter(member=user, concern__isnull=True).delete()
         _delete_related_rows(user)
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).delete()
         user.groups.clear()
