@@ -14,7 +14,7 @@ from safeguarding import services
 from safeguarding.audit import verify_chain
 from safeguarding.management.commands.rotate_encryption_keys import encrypted_fields
 from safeguarding.models import AuditEvent, Concern, Removal
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 
 URL = reverse("members:erase_my_account")
 NAME = "Zephyrine Quill"

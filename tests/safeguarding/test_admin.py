@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from safeguarding import services
 from safeguarding.models import AuditEvent, CaseNote, Concern, ContactAccess
-from tests.conftest import enable_mfa
+from tests.fixtures.factories import enable_mfa
 from tests.safeguarding.conftest import ADDRESS, CONCERN_TEXT, PHONE
 
 REASON = "Following up the concern raised on Tuesday."

@@ -18,7 +18,7 @@ from members.models import User
 from safeguarding import services as safeguarding
 from safeguarding.models import AuditEvent, ContactAccess, ContactDetails
 from sessions.models import Attendance
-from tests.conftest import enable_mfa
+from tests.fixtures.factories import enable_mfa
 from tests.security.conftest import login_as
 
 

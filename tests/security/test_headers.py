@@ -66,7 +66,7 @@ def test_production_sends_hsts_over_https(client, db, production):
 
 
 def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client, user_factory, production):
-    from tests.conftest import TEST_PASSWORD
+    from tests.fixtures.factories import TEST_PASSWORD
 
     user = user_factory()
     client.get(reverse("account_login"), secure=True)
