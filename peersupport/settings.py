@@ -142,7 +142,7 @@ if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Under ASGI, persistent connections don't help (each request runs in a thread of its own), so without
     # a pool every room event opened a new PostgreSQL connection. psycopg's pool (needs psycopg-pool) hands
-    # each request and socket event a ready connection; see the README's Performance section.
+    # each request and socket event a ready connection; see docs/performance.md.
     if envbool("DB_POOL", "false"):
         # Our backend: Django's, with a pool that replaces all its connections after a PostgreSQL restart.
         DATABASES["default"]["ENGINE"] = "peersupport.postgresql"
@@ -167,7 +167,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: channel layer, cache and Celery broker when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # "pubsub" (Redis pub/sub) or "core" (channels_redis' queue per process): the benchmark favours pub/sub
-# (README, Performance), and leaders' heartbeats make up for the messages it can lose while reconnecting.
+# (docs/performance.md), and leaders' heartbeats make up for the messages it can lose while reconnecting.
 CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
 if CHANNEL_LAYER not in {"core", "pubsub"}:
     raise ImproperlyConfigured(f"CHANNEL_LAYER must be core or pubsub, not {CHANNEL_LAYER!r}")
@@ -350,7 +350,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Peer Support <no-repl
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Logging: to the console, as plain lines or (LOG_FORMAT=json, production) one JSON object per line with no
-# personal data (peersupport/logs.py); protected data is never passed to a logger (see DESIGN.md).
+# personal data (peersupport/logs.py); protected data is never passed to a logger (see docs/security.md).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")

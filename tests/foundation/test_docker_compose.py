@@ -1,4 +1,4 @@
-"""docker-compose.yml validates, with every service the design names and health checks."""
+"""docker-compose.yml validates, with every service docs/architecture.md names and health checks."""
 
 import shutil
 import subprocess
