@@ -20,7 +20,7 @@ CONCERN_TEXT = "I am worried about what Sam said about not wanting to be here an
 
 @pytest.fixture(autouse=True)
 def _eager_celery(eager_celery):
-    """Every test here runs Celery tasks in-process, except with a real worker (tests/fixtures/workers.py)."""
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def xss(marker: str, payload: str = IMG_PAYLOAD) -> str:
 
 @pytest.fixture(autouse=True)
 def _eager_celery(eager_celery):
-    """Every test here runs Celery tasks in-process, except with a real worker (tests/fixtures/workers.py)."""
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @dataclass

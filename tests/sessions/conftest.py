@@ -13,7 +13,7 @@ REFUSED_MEMBERS = ["pending", "suspended", "removed"]
 
 @pytest.fixture(autouse=True)
 def _eager_celery(eager_celery):
-    """Every test here runs Celery tasks in-process, except with a real worker (tests/fixtures/workers.py)."""
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.video.fake_livekit import FakeLiveKit
 
 @pytest.fixture(autouse=True)
 def _eager_celery(eager_celery):
-    """Every test here runs Celery tasks in-process, except with a real worker (tests/fixtures/workers.py)."""
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @pytest.fixture

@@ -7,4 +7,4 @@ from tests.browser.conftest import context_for, site  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def _eager_celery(eager_celery):
-    """Every test here runs Celery tasks in-process, except with a real worker (tests/fixtures/workers.py)."""
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
