@@ -18,6 +18,6 @@ RUN DJANGO_DEBUG=false \
 RUN useradd --create-home peersupport
 USER peersupport
 EXPOSE 8000
-# The same server and flags as docker-compose.yml's web service (README, Performance).
+# The same server and flags as docker-compose.yml's web service (docs/performance.md).
 CMD ["uvicorn", "peersupport.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--no-proxy-headers", \
      "--ws-per-message-deflate", "false", "--ws-max-size", "65536", "--lifespan", "off", "--no-access-log"]

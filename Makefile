@@ -53,7 +53,7 @@ test-integration: $(STAMP)
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1} \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## The benchmark (README "Performance"): real servers on loopback, the local PostgreSQL and Redis
+## The benchmark (docs/performance.md): real servers on loopback, the local PostgreSQL and Redis
 ## (BENCH_DATABASE_URL, BENCH_REDIS_URL). About 10 minutes; BENCH_QUICK=1 for about one.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(if $(BENCH_QUICK),--quick) $(BENCH_ARGS)

@@ -1,1 +1,1 @@
-"""The benchmark suite: real servers, real sockets, on loopback. Run it with `make bench` (see README)."""
+"""The benchmark suite: real servers, real sockets, on loopback. Run it with `make bench` (see docs/performance.md)."""

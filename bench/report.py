@@ -1,4 +1,4 @@
-"""A results file as the Markdown tables of the README's Performance section.
+"""A results file as the Markdown tables of docs/performance.md (the first, the targets, is the README's too).
 
 python -m bench.report [bench/results/latest.json]
 """

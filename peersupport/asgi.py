@@ -27,5 +27,5 @@ application = ProtocolTypeRouter(
 
 # Everything loaded by now lives as long as the process. Freezing it keeps it out of the garbage collector's
 # full sweeps, which otherwise walk all of Django each time: pauses of 100-170 ms that every request and
-# socket in the process waits through (README, Performance: the pages' p95).
+# socket in the process waits through (docs/performance.md: the pages' p95).
 gc.freeze()

@@ -10,6 +10,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # allauth's passkey list page loads it
     "channels",
+    "csp",  # django-csp: its system checks catch settings in the pre-4.0 format
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -96,7 +98,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "peersupport.middleware.SecurityHeadersMiddleware",
+    # django-csp's middleware, opened to the video engine on the call pages; then the Permissions-Policy.
+    "peersupport.middleware.ContentSecurityPolicyMiddleware",
+    "peersupport.middleware.PermissionsPolicyMiddleware",
     # Above WhiteNoise, which answers static files itself: they get the frame header too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -139,7 +143,7 @@ if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Under ASGI, persistent connections don't help (each request runs in a thread of its own), so without
     # a pool every room event opened a new PostgreSQL connection. psycopg's pool (needs psycopg-pool) hands
-    # each request and socket event a ready connection; see the README's Performance section.
+    # each request and socket event a ready connection; see docs/performance.md.
     if envbool("DB_POOL", "false"):
         # Our backend: Django's, with a pool that replaces all its connections after a PostgreSQL restart.
         DATABASES["default"]["ENGINE"] = "peersupport.postgresql"
@@ -164,7 +168,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: channel layer, cache and Celery broker when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # "pubsub" (Redis pub/sub) or "core" (channels_redis' queue per process): the benchmark favours pub/sub
-# (README, Performance), and leaders' heartbeats make up for the messages it can lose while reconnecting.
+# (docs/performance.md), and leaders' heartbeats make up for the messages it can lose while reconnecting.
 CHANNEL_LAYER = os.environ.get("CHANNEL_LAYER", "pubsub")
 if CHANNEL_LAYER not in {"core", "pubsub"}:
     raise ImproperlyConfigured(f"CHANNEL_LAYER must be core or pubsub, not {CHANNEL_LAYER!r}")
@@ -290,12 +294,23 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "true")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Content-Security-Policy: no inline scripts anywhere; websockets only to ourselves.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+# Content-Security-Policy (django-csp): no inline scripts anywhere; websockets only to ourselves. The pages that
+# embed the video call add the engine's origins (peersupport/middleware.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -336,7 +351,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Peer Support <no-repl
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Logging: to the console, as plain lines or (LOG_FORMAT=json, production) one JSON object per line with no
-# personal data (peersupport/logs.py); protected data is never passed to a logger (see DESIGN.md).
+# personal data (peersupport/logs.py); protected data is never passed to a logger (see docs/security.md).
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")

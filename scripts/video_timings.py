@@ -67,7 +67,7 @@ def main() -> None:
     group = SupportGroup.objects.create(name="Timings", slug="timings", description="-", meeting_rhythm="-")
     leader = User.objects.create_user(email="leader@example.org", password=None, display_name="Leader")
     Membership.objects.create(group=group, user=leader, role=Membership.Role.LEADER, status=Membership.Status.ACTIVE)
-    from tests.conftest import enable_mfa
+    from tests.fixtures.factories import enable_mfa
 
     enable_mfa(leader)
     now = timezone.now()

@@ -17,7 +17,7 @@ from sessions.video import provider
 
 
 def video_call_page(view):
-    """Mark a page that embeds the call: the security headers middleware opens its CSP and Permissions-Policy
+    """Mark a page that embeds the call: the security headers middlewares open its CSP and Permissions-Policy
     to the configured video engine for this response only (peersupport/middleware.py)."""
 
     @wraps(view)

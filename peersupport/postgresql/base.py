@@ -58,7 +58,8 @@ class DatabaseWrapper(PostgreSQLDatabaseWrapper):
 
         pool = super().pool
         # Django builds the pool with check=ConnectionPool.check_connection when CONN_HEALTH_CHECKS is on, and
-        # psycopg's pool keeps it in `_check` (psycopg-pool 3.2 and 3.3; a test checks the swap happens).
+        # psycopg's pool keeps it in `_check`, a private name: psycopg-pool is pinned to the minor version tested
+        # (pyproject.toml) and tests/foundation/test_pool_internals.py fails when `_check` or `_pool` moves.
         if pool is not None and getattr(pool, "_check", None) is ConnectionPool.check_connection:
             pool._check = check_pooled_connection
         return pool

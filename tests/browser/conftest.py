@@ -9,7 +9,8 @@ from django.test import Client
 
 from tests.browser.nu import NuChecker, find_vnu_jar
 from tests.browser.site_pages import Site, build_site
-from tests.conftest import free_port, need_service
+from tests.fixtures.gates import need_service
+from tests.fixtures.servers import free_port
 
 SERIOUS = {"serious", "critical"}
 # axe's defaults, plus WCAG 2.2's minimum target size (24 by 24 pixels), which axe leaves off by default.

@@ -275,7 +275,7 @@ def make_an_invitation(page, site: Site, url: str) -> None:
 
 
 def sign_in_as_a_leader(page, site: Site, url: str) -> None:
-    from tests.conftest import TEST_PASSWORD
+    from tests.fixtures.factories import TEST_PASSWORD
 
     page.goto(f"{url}{reverse('account_login')}")
     page.get_by_label("Email").fill(site.cast.leader.email)

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 
 
 def test_the_sign_in_page_speaks_plainly(client):

@@ -8,7 +8,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -7,17 +7,8 @@ from sessions.models import GroupSession
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(request):
-    """Run tasks in-process even when REDIS_URL is set, except in tests that use a real worker."""
-    from peersupport.celery import app
-
-    if request.node.get_closest_marker("integration"):
-        yield
-        return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _eager_celery(eager_celery):
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.conftest import free_port, need_service
 from tests.faults.servers import app_server  # noqa: F401 - real app servers in subprocesses
+from tests.fixtures.gates import need_service
+from tests.fixtures.servers import free_port
 from tests.room.conftest import fresh_channel_layer, open_session  # noqa: F401 - the room's fixtures
 
 
@@ -242,7 +243,7 @@ def fake_smtp():
 @pytest.fixture
 def worker_sending_through(transactional_db, settings, tmp_path):
     """worker_sending_through(smtp, **env) -> a started CeleryWorker (prefork, one child) whose emails go to
-    the fake SMTP server. Same set-up as tests/conftest.py's celery_worker_process, but with SMTP and a pool
+    the fake SMTP server. Same set-up as tests/fixtures/workers.py's celery_worker_process, but with SMTP and a pool
     whose child can be killed mid-task."""
     import os
     import socket
@@ -253,8 +254,8 @@ def worker_sending_through(transactional_db, settings, tmp_path):
     from django.db import connection
 
     from peersupport.celery import app
-    from tests.conftest import CeleryWorker
     from tests.faults.servers import database_url_for_tests
+    from tests.fixtures.workers import CeleryWorker
 
     redis_url = os.environ.get("REDIS_URL", "")
     need_service(bool(redis_url), "a real Celery worker needs REDIS_URL")

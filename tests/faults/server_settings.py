@@ -1,6 +1,6 @@
 """Settings for the app servers the fault drills start as subprocesses: the production settings, unchanged,
 except that static files are served from the app folders (nothing is collected for a test run), and
-that the test suite's fast password hashes (MD5, tests/conftest.py's users) can be checked.
+that the test suite's fast password hashes (MD5, tests/fixtures/factories.py's users) can be checked.
 
 The servers run with DJANGO_DEBUG=false, so error pages are the production ones (no traceback).
 DRILL_NO_HEALTH_CHECKS=1 turns off CONN_HEALTH_CHECKS (and with it the connection pool's check): only for

@@ -138,7 +138,8 @@ def app_server(transactional_db, settings, tmp_path):
     """app_server(redis_url=..., database_url=None, **env) -> a started AppServer (compose's web command)."""
     from django.db import connection
 
-    from tests.conftest import free_port, need_service
+    from tests.fixtures.gates import need_service
+    from tests.fixtures.servers import free_port
 
     need_service(connection.vendor == "postgresql", "an app server in another process needs a PostgreSQL DATABASE_URL")
     servers = []

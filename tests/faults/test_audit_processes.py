@@ -15,8 +15,8 @@ import time
 import pytest
 
 from core.models import AuditEvent
-from tests.conftest import need_service
 from tests.faults.servers import BASE_DIR, database_url_for_tests
+from tests.fixtures.gates import need_service
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

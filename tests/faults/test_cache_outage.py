@@ -11,7 +11,7 @@ import pytest
 from django.core.cache.backends.redis import RedisCache
 
 from peersupport.cache import ResilientRedisCache
-from tests.conftest import free_port
+from tests.fixtures.servers import free_port
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_the_outage_is_logged_once_without_any_key(unreachable, caplog):
 def test_sign_in_works_and_is_still_throttled_while_redis_is_down(client, user_factory, settings, unreachable):
     from django.urls import reverse
 
-    from tests.conftest import TEST_PASSWORD
+    from tests.fixtures.factories import TEST_PASSWORD
 
     settings.CACHES = {"default": {"BACKEND": "peersupport.cache.ResilientRedisCache", "LOCATION": unreachable}}
     person = user_factory("down@example.org")

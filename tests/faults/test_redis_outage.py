@@ -22,8 +22,8 @@ from playwright.sync_api import expect
 
 from core.models import TaskOutbox
 from sessions.models import RoomAlert
-from tests.conftest import TEST_PASSWORD
 from tests.faults.servers import Browser
+from tests.fixtures.factories import TEST_PASSWORD
 from tests.room.conftest import session_cookie
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,4 @@
-"""docker-compose.yml validates, with every service the design names and health checks."""
+"""docker-compose.yml validates, with every service docs/architecture.md names and health checks."""
 
 import shutil
 import subprocess
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import need_service
+from tests.fixtures.gates import need_service
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -23,14 +23,8 @@ LEADER_PAGE = {**MEMBER_PAGE, "member": 403}
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
-    """Send the email tasks in-process even when REDIS_URL points Celery at a real broker."""
-    from peersupport.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _eager_celery(eager_celery):
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @pytest.fixture

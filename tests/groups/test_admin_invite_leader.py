@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from groups import services
 from groups.models import Invitation, Membership
-from tests.conftest import enable_mfa
+from tests.fixtures.factories import enable_mfa
 
 
 def invite_url(group) -> str:

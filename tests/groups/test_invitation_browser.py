@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from groups import services
 from groups.models import Agreement, Membership
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

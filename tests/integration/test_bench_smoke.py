@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import need_service
+from tests.fixtures.gates import need_service
 
 pytestmark = pytest.mark.integration
 

@@ -23,7 +23,8 @@ from groups.models import Membership
 from safeguarding import services
 from safeguarding.models import Removal
 from sessions.models import GroupSession
-from tests.conftest import free_port, need_service
+from tests.fixtures.gates import need_service
+from tests.fixtures.servers import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

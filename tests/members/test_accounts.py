@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from members.models import User
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 
 
 @pytest.fixture(autouse=True)

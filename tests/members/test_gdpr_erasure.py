@@ -15,7 +15,7 @@ from peersupport import gdpr
 from safeguarding import services
 from safeguarding.management.commands.rotate_encryption_keys import encrypted_fields
 from safeguarding.models import Concern, Removal
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 
 URL = reverse("members:erase_my_account")
 NAME = "Zephyrine Quill"

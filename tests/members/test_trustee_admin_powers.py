@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from groups.models import Membership
 from members.models import User
-from tests.conftest import TEST_PASSWORD, enable_mfa
+from tests.fixtures.factories import TEST_PASSWORD, enable_mfa
 
 NEW_PASSWORD = "a brand new passphrase 42"
 

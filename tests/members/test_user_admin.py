@@ -36,7 +36,7 @@ def test_trustee_cannot_grant_superuser_staff_or_permissions(client, trustee_fac
 
 
 def test_superuser_can_still_manage_access(client, user_factory):
-    from tests.conftest import enable_mfa
+    from tests.fixtures.factories import enable_mfa
 
     admin_user = user_factory(is_staff=True, is_superuser=True)
     enable_mfa(admin_user)

@@ -22,7 +22,8 @@ import pytest
 import uvicorn
 import websockets
 
-from tests.conftest import free_port, need_service
+from tests.fixtures.gates import need_service
+from tests.fixtures.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

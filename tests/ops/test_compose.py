@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import need_service
+from tests.fixtures.gates import need_service
 
 ROOT = Path(__file__).resolve().parents[2]
 

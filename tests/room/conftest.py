@@ -12,7 +12,7 @@ from django.test import Client
 
 from peersupport.asgi import application
 from sessions.models import GroupSession
-from tests.conftest import LiveServer, free_port
+from tests.fixtures.servers import LiveServer, free_port
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
 

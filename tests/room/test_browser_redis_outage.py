@@ -15,7 +15,8 @@ import redis
 from playwright.sync_api import expect
 
 from sessions.models import RoomAlert
-from tests.conftest import free_port, need_service
+from tests.fixtures.gates import need_service
+from tests.fixtures.servers import free_port
 from tests.room.conftest import signed_in_page
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -155,7 +155,7 @@ def test_leader_signs_in_with_two_step_verification_and_opens_the_dashboard(
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
     from allauth.mfa.utils import decrypt
 
-    from tests.conftest import browser_login
+    from tests.fixtures.browsers import browser_login
 
     secret = decrypt(Authenticator.objects.get(user=cast.leader, type=Authenticator.Type.TOTP).data["secret"])
     page = browser_login(browser_context(), live_asgi, cast.leader.email)

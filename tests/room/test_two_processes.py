@@ -17,7 +17,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from sessions.models import RoomParticipant
-from tests.conftest import free_port, need_service
+from tests.fixtures.gates import need_service
+from tests.fixtures.servers import free_port
 from tests.room.conftest import session_cookie
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

@@ -20,17 +20,8 @@ CONCERN_TEXT = "I am worried about what Sam said about not wanting to be here an
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(request):
-    """Run tasks in-process even when REDIS_URL is set (tests with a real worker live in tests/integration)."""
-    from peersupport.celery import app
-
-    if request.node.get_closest_marker("integration"):
-        yield
-        return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _eager_celery(eager_celery):
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @pytest.fixture

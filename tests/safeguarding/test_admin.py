@@ -7,7 +7,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from safeguarding import services
 from safeguarding.models import CaseNote, Concern, ContactAccess
-from tests.conftest import enable_mfa
+from tests.fixtures.factories import enable_mfa
 from tests.safeguarding.conftest import ADDRESS, CONCERN_TEXT, PHONE
 
 REASON = "Following up the concern raised on Tuesday."

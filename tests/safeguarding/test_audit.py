@@ -176,7 +176,7 @@ def test_postgres_trigger_refuses_update_and_delete(db):
 
 
 def need_postgres():
-    from tests.conftest import need_service
+    from tests.fixtures.gates import need_service
 
     need_service(connection.vendor == "postgresql", "needs PostgreSQL (DATABASE_URL)")
 

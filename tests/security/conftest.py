@@ -30,17 +30,8 @@ def xss(marker: str, payload: str = IMG_PAYLOAD) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(request):
-    """Tasks run in-process even when REDIS_URL is set, except in tests that use real services."""
-    from peersupport.celery import app
-
-    if request.node.get_closest_marker("integration"):
-        yield
-        return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _eager_celery(eager_celery):
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @dataclass

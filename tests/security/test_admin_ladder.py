@@ -19,7 +19,7 @@ from members.models import User
 from safeguarding import services as safeguarding
 from safeguarding.models import ContactAccess, ContactDetails
 from sessions.models import Attendance
-from tests.conftest import enable_mfa
+from tests.fixtures.factories import enable_mfa
 from tests.security.conftest import login_as
 
 

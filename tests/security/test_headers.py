@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.security.policy import SITE_POLICY, parse_policy
+
 PAGES = ["home", "safeguarding_policy", "account_login", "account_signup", "groups:directory"]
 
 
@@ -23,6 +25,13 @@ def test_every_page_sends_a_csp_without_inline_scripts(client, db, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
+def test_every_page_sends_the_sites_policy_word_for_word(client, db, name):
+    response = client.get(reverse(name))
+    assert parse_policy(response["Content-Security-Policy"]) == parse_policy(SITE_POLICY)
+    assert response["Permissions-Policy"] == "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_every_page_sends_the_protective_headers(client, db, name):
     response = client.get(reverse(name))
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -35,6 +44,7 @@ def test_error_pages_carry_the_headers_too(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Content-Security-Policy" in response
+    assert parse_policy(response["Content-Security-Policy"]) == parse_policy(SITE_POLICY)
     assert response["X-Frame-Options"] == "DENY"
 
 
@@ -66,7 +76,7 @@ def test_production_sends_hsts_over_https(client, db, production):
 
 
 def test_session_and_csrf_cookies_are_secure_httponly_and_samesite(client, user_factory, production):
-    from tests.conftest import TEST_PASSWORD
+    from tests.fixtures.factories import TEST_PASSWORD
 
     user = user_factory()
     client.get(reverse("account_login"), secure=True)

@@ -17,7 +17,7 @@ import pytest
 from django.urls import reverse
 
 from groups import services as groups
-from tests.conftest import free_port
+from tests.fixtures.servers import free_port
 from tests.sessions.conftest import LINK
 
 pytestmark = pytest.mark.django_db(transaction=True)

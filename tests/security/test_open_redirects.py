@@ -11,7 +11,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_
 from django.urls import reverse
 
 from groups.models import Membership
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 
 EVIL = [
     "https://evil.example/",
@@ -51,7 +51,7 @@ def test_signing_in_never_follows_next_to_another_site(client, cast, evil):
 def test_signing_in_with_the_second_factor_never_follows_next_to_another_site(
     client, user_factory, group_factory, evil
 ):
-    from tests.conftest import enable_mfa
+    from tests.fixtures.factories import enable_mfa
 
     leader = user_factory()
     Membership.objects.create(
@@ -92,7 +92,7 @@ def test_the_admin_sign_in_never_ends_on_another_site(client, user_factory, evil
     from django.contrib.auth.models import Group
 
     from members.roles import TRUSTEES_GROUP, sync_trustees_group
-    from tests.conftest import enable_mfa
+    from tests.fixtures.factories import enable_mfa
 
     sync_trustees_group()
     trustee = user_factory(is_staff=True)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from members.roles import TRUSTEES_GROUP, sync_trustees_group
-from tests.conftest import TEST_PASSWORD, enable_mfa
+from tests.fixtures.factories import TEST_PASSWORD, enable_mfa
 
 # settings.ACCOUNT_RATE_LIMITS["login_failed"] allows 10 failures a minute from one address.
 FAILURES_PER_ADDRESS = 10

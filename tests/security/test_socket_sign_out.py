@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from peersupport.asgi import application
-from tests.conftest import TEST_PASSWORD
+from tests.fixtures.factories import TEST_PASSWORD
 from tests.room.conftest import ORIGIN, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

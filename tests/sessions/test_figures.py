@@ -23,7 +23,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client_as):
 
 
 def test_non_trustee_staff_are_refused(client_as, cast, user_factory, auth_client):
-    from tests.conftest import enable_mfa
+    from tests.fixtures.factories import enable_mfa
 
     staff = user_factory(is_staff=True)
     enable_mfa(staff)

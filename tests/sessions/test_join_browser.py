@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from sessions.models import Attendance, GroupSession
-from tests.conftest import browser_login
+from tests.fixtures.browsers import browser_login
 from tests.sessions.conftest import LINK
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,17 +10,8 @@ from tests.video.fake_livekit import FakeLiveKit
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery(request):
-    """Tasks in-process, except in tests with a real worker (marked integration)."""
-    from peersupport.celery import app
-
-    if request.node.get_closest_marker("integration"):
-        yield
-        return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _eager_celery(eager_celery):
+    """Every test here runs Celery tasks in-process, except integration tests (tests/fixtures/workers.py)."""
 
 
 @pytest.fixture

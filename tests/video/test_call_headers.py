@@ -3,18 +3,15 @@ Permissions-Policy (camera, microphone) to the configured video engine; every ot
 the plain link, keep the site's strict policy."""
 
 import pytest
-from django.conf import settings as django_settings
 from django.urls import reverse
 
 from peersupport.middleware import PERMISSIONS_POLICY
+from sessions.video import Client
+from tests.security.policy import SITE_POLICY, parse_policy
 
 
 def directives(response) -> dict[str, list[str]]:
-    found = {}
-    for part in response["Content-Security-Policy"].split(";"):
-        name, *values = part.split()
-        found[name] = values
-    return found
+    return parse_policy(response["Content-Security-Policy"])
 
 
 @pytest.fixture
@@ -41,11 +38,12 @@ def test_the_call_pages_may_reach_the_video_server_and_use_camera_and_microphone
     assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response["Permissions-Policy"] == "camera=(self), microphone=(self), geolocation=(), interest-cohort=()"
-    # Everything else is the site's own policy, word for word.
-    strict = {k: v for k, v in (p.split(None, 1) for p in django_settings.CONTENT_SECURITY_POLICY.split("; "))}
-    for name, value in strict.items():
+    # Everything else is the site's own policy, word for word, and nothing but frame-src is added.
+    strict = parse_policy(SITE_POLICY)
+    assert set(csp) == set(strict) | {"frame-src"}
+    for name, values in strict.items():
         if name != "connect-src":
-            assert " ".join(csp[name]) == value
+            assert csp[name] == values
 
 
 def test_other_pages_keep_the_strict_policy_with_the_call_configured(fake_livekit, cast, open_session, auth_client):
@@ -57,7 +55,7 @@ def test_other_pages_keep_the_strict_policy_with_the_call_configured(fake_liveki
         reverse("home"),
     ):
         response = client.get(url)
-        assert response["Content-Security-Policy"] == django_settings.CONTENT_SECURITY_POLICY, url
+        assert directives(response) == parse_policy(SITE_POLICY), url
         assert response["Permissions-Policy"] == PERMISSIONS_POLICY, url
 
 
@@ -65,13 +63,48 @@ def test_a_refused_room_page_does_not_open_anything(fake_livekit, cast, open_ses
     response = auth_client(cast.outsider).get(reverse("sessions:room", args=[open_session.pk]))
     assert response.status_code == 404
     assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert directives(response) == parse_policy(SITE_POLICY)
+
+
+FRAMED = Client(
+    embedded=True,
+    script="https://call.example.org/api.js",
+    connect=("wss://call.example.org",),
+    frame=("https://call.example.org",),
+    extra_scripts=("https://call.example.org",),
+)
+
+
+@pytest.mark.parametrize("page", ["room", "dashboard"])
+def test_an_engine_that_embeds_through_a_frame_is_allowed_its_frame_and_script_and_nothing_more(
+    pages, page, auth_client, monkeypatch
+):
+    """An engine with an iframe and its own script (as Jitsi would be): frame-src and script-src open to its
+    origin, and camera and microphone are delegated to its frame; every other directive stays the site's."""
+    from sessions import call_views
+
+    monkeypatch.setattr(call_views, "provider", lambda: type("Framed", (), {"client": staticmethod(lambda: FRAMED)}))
+    user, url = pages[page]
+    response = auth_client(user).get(url)
+    assert response.status_code == 200
+    csp = directives(response)
+    assert csp["frame-src"] == ["'self'", "https://call.example.org"]
+    assert csp["script-src"] == ["'self'", "https://call.example.org"]
+    assert csp["connect-src"] == ["'self'", "wss://call.example.org"]
+    strict = parse_policy(SITE_POLICY)
+    assert set(csp) == set(strict) | {"frame-src"}
+    assert all(csp[name] == values for name, values in strict.items() if name not in {"script-src", "connect-src"})
+    assert response["Permissions-Policy"] == (
+        'camera=(self "https://call.example.org"), microphone=(self "https://call.example.org"), '
+        "geolocation=(), interest-cohort=()"
+    )
 
 
 def test_with_the_plain_link_the_call_pages_keep_the_strict_policy(pages, auth_client, settings):
     settings.VIDEO_PROVIDER = "link"
     for user, url in pages.values():
         response = auth_client(user).get(url)
-        assert response["Content-Security-Policy"] == django_settings.CONTENT_SECURITY_POLICY
+        assert directives(response) == parse_policy(SITE_POLICY)
         assert response["Permissions-Policy"] == PERMISSIONS_POLICY
         assert b'id="call"' not in response.content
 
