@@ -143,11 +143,12 @@ def prompt_welfare() -> int:
     """Run by beat every half minute: in every open room, prompt the leaders about anyone stepped out for
     longer than the group's threshold, whether or not a leader's dashboard is open to ask (it shows the
     prompt when it next loads). Returns how many prompts were made."""
-    from sessions import live, room
+    from sessions import live
+    from sessions.room.presence import welfare_prompts
 
     made = 0
     for session in GroupSession.objects.filter(status=GroupSession.Status.OPEN).select_related("group"):
-        deliveries = room.welfare_prompts(session)
+        deliveries = welfare_prompts(session)
         for delivery in deliveries:
             live.send(delivery.group, delivery.payload)
         made += len(deliveries)
