@@ -1,6 +1,6 @@
 """Signing out, a disabled account or a new password close the person's live room sockets.
 
-Each socket re-checks its own sign-in (sessions.room.check_signed_in) when asked: the sockets of the
+Each socket re-checks its own sign-in (sessions.room.admission.check_signed_in) when asked: the sockets of the
 sign-in that ended close at once; those of the person's other, still valid sign-ins stay open.
 """
 

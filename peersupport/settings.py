@@ -395,7 +395,7 @@ ROOM_MAX_TEXT_LENGTH = 2000
 ROOM_MAX_FRAME_BYTES = 16 * 1024
 ROOM_RATE_LIMIT_EVENTS = envint("ROOM_RATE_LIMIT_EVENTS", "5")
 ROOM_RATE_LIMIT_SECONDS = 1
-# One person's actions in one room, over every socket and the plain-HTTP fallback (sessions/room_limit.py).
+# One person's actions in one room, over every socket and the plain-HTTP fallback (sessions/room/limit.py).
 ROOM_RATE_LIMIT_PER_MINUTE = envint("ROOM_RATE_LIMIT_PER_MINUTE", "60")
 RETENTION_CLOSED_CASE_DAYS = envint("RETENTION_CLOSED_CASE_DAYS", str(365 * 6))
 RETENTION_ATTENDANCE_DAYS = envint("RETENTION_ATTENDANCE_DAYS", str(365 * 2))

@@ -9,6 +9,7 @@ class GroupSessionsConfig(AppConfig):
 
     def ready(self) -> None:
         # The video call (sessions/call.py): its removal signal, its Celery tasks, and its room actions.
-        from sessions import call, receivers, room  # noqa: F401  (receivers: safeguarding's signals)
+        from sessions import call, receivers  # noqa: F401  (receivers: safeguarding's signals)
+        from sessions.room import dispatch
 
-        room.HANDLERS.update(call.HANDLERS)
+        dispatch.HANDLERS.update(call.HANDLERS)

@@ -21,10 +21,13 @@ from django.utils import timezone
 from core import live
 from core.outbox import BROKER_ERRORS
 from safeguarding.models import Removal
-from sessions import room, services
+from sessions import services
 from sessions.models import GroupSession
-from sessions.room import Delivery, Outcome, RoomRefused, Seat, done, error
-from sessions.room_models import RoomParticipant
+from sessions.room.admission import RoomRefused, Seat, current_seat, get_room_for_user
+from sessions.room.leader_actions import participant_in_session
+from sessions.room.models import RoomParticipant
+from sessions.room.outcome import Delivery, Outcome, participant_event
+from sessions.room.protocol import done, error, to_browser
 from sessions.video import Caller, NotEmbedded, VideoUnreachable, identity_for, provider
 
 logger = logging.getLogger(__name__)
@@ -39,11 +42,11 @@ RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
 
 def credential_for(user, session_id: int) -> dict:
     """Every check of the room and the join page, then one short-lived credential. Raises RoomRefused."""
-    session, membership = room.get_room_for_user(user, session_id)  # 404 / PermissionDenied / RoomNotOpen
+    session, membership = get_room_for_user(user, session_id)  # 404 / PermissionDenied / RoomNotOpen
     refusal = services.join_refusal(session, membership)
     if refusal:
         raise RoomRefused("forbidden", refusal)
-    seat = room.current_seat(session_id, user)  # they came into the room, are still in it, the group runs
+    seat = current_seat(session_id, user)  # they came into the room, are still in it, the group runs
     participant = seat.participant
     if participant.left_at is not None:
         raise RoomRefused("not_in_room", "Please open the room page to come in.")
@@ -63,6 +66,8 @@ def credential_for(user, session_id: int) -> dict:
     except NotEmbedded:
         raise RoomRefused("not_embedded", NOT_EMBEDDED) from None
     services.record_join(session, user)
+    # The answer of the call's own HTTP endpoint, read by the embedded client (static/js/call.js), not a room
+    # message: its fields are the video engine's (sessions/video/), so it is not in the room's protocol.
     return {
         "type": "call_credential",
         **credential,
@@ -103,13 +108,13 @@ def page_context(session: GroupSession, user, *, is_leader: bool) -> dict:
 def _admitted_event(participant: RoomParticipant) -> Delivery:
     return Delivery(
         live.user_group(participant.user_id),
-        {"type": "call_admitted", "session_id": participant.session_id, "message": "A leader has let you in."},
+        to_browser("call_admitted", session_id=participant.session_id, message="A leader has let you in."),
     )
 
 
 @transaction.atomic
 def admit(seat: Seat, *, user: int) -> Outcome:
-    participant = room._participant_in_session(seat.session, user)
+    participant = participant_in_session(seat.session, user)
     if participant.removed_at or participant.left_at:
         return Outcome(reply=error("not_in_room", f"{participant.user.display_name} isn't in the room now."))
     if participant.admitted_at is None:
@@ -117,7 +122,7 @@ def admit(seat: Seat, *, user: int) -> Outcome:
         participant.save(update_fields=["admitted_at", "admitted_by"])
     return Outcome(
         reply=done("admit", f"{participant.user.display_name} can join the call now."),
-        deliveries=[_admitted_event(participant), room._participant_event(participant)],
+        deliveries=[_admitted_event(participant), participant_event(participant)],
     )
 
 
@@ -135,7 +140,7 @@ def admit_all(seat: Seat) -> Outcome:
         participant.admitted_at, participant.admitted_by = now, seat.user
         participant.save(update_fields=["admitted_at", "admitted_by"])
         participant.session = seat.session
-        deliveries += [_admitted_event(participant), room._participant_event(participant)]
+        deliveries += [_admitted_event(participant), participant_event(participant)]
     message = "Everyone waiting can join the call now." if waiting else "Nobody is waiting."
     return Outcome(reply=done("admit_all", message), deliveries=deliveries)
 
@@ -145,7 +150,7 @@ def admit_all(seat: Seat) -> Outcome:
 
 def mute(seat: Seat, *, user: int) -> Outcome:
     """Mute someone's microphone in the call (they can unmute themselves: this is a nudge, not a gag)."""
-    participant = room._participant_in_session(seat.session, user)
+    participant = participant_in_session(seat.session, user)
     name = participant.user.display_name
     video = provider()
     if not video.reaches_call:
@@ -157,7 +162,7 @@ def mute(seat: Seat, *, user: int) -> Outcome:
         return Outcome(reply=error("call_unreachable", f"The call could not be reached, so {name} is not muted."))
     if not muted:
         return Outcome(reply=done("mute", f"{name}'s microphone is not on in the call."))
-    told = Delivery(live.user_group(user), {"type": "call_muted", "message": "A leader muted your microphone for now."})
+    told = Delivery(live.user_group(user), to_browser("call_muted", message="A leader muted your microphone for now."))
     return Outcome(reply=done("mute", f"{name}'s microphone is muted."), deliveries=[told])
 
 
@@ -185,13 +190,13 @@ def take_out_of_call(removal_pk: int) -> None:
             logger.warning("video: removal from session %s could not reach the call; retrying", session.pk)
             live.send(
                 live.leaders_group(session.pk),
-                {
-                    "type": "call_problem",
-                    "message": (
+                to_browser(
+                    "call_problem",
+                    message=(
                         f"The video call could not be reached, so {user.display_name} may still be in the call "
                         "for a moment. They are removed here and cannot get back in; we keep trying."
                     ),
-                },
+                ),
             )
             _queue(retry_remove_from_call, session.pk, user.pk)
 
@@ -239,7 +244,7 @@ def retry_remove_from_call(self, session_id: int, user_id: int) -> None:
         remove_from_call(session, user_id)
     except VideoUnreachable as exc:
         raise self.retry(exc=exc, countdown=_next_delay(self.request.retries)) from None
-    live.send(live.leaders_group(session_id), {"type": "call_problem_solved", "message": "The call is reached again."})
+    live.send(live.leaders_group(session_id), to_browser("call_problem_solved", message="The call is reached again."))
 
 
 @shared_task(bind=True, max_retries=len(RETRY_DELAYS), acks_late=True)

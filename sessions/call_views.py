@@ -12,7 +12,9 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from sessions import call, room
+from sessions import call
+from sessions.room.admission import RoomNotOpen, RoomRefused
+from sessions.room.protocol import error
 from sessions.video import provider
 
 
@@ -36,12 +38,12 @@ def call_credential(request: HttpRequest, session_id: int) -> JsonResponse:
     try:
         credential = call.credential_for(request.user, session_id)
     except Http404:
-        return JsonResponse(room.error("not_found", "No such session."), status=404)
-    except room.RoomNotOpen as exc:
-        return JsonResponse(room.error("not_open", str(exc)), status=409)
+        return JsonResponse(error("not_found", "No such session."), status=404)
+    except RoomNotOpen as exc:
+        return JsonResponse(error("not_open", str(exc)), status=409)
     except PermissionDenied as exc:
-        return JsonResponse(room.error("forbidden", str(exc)), status=403)
-    except room.RoomRefused as exc:
+        return JsonResponse(error("forbidden", str(exc)), status=403)
+    except RoomRefused as exc:
         status = {"waiting": 409, "not_in_room": 409, "not_open": 409, "not_embedded": 409}.get(exc.code, 403)
-        return JsonResponse(room.error(exc.code, exc.message), status=status)
+        return JsonResponse(error(exc.code, exc.message), status=status)
     return JsonResponse(credential)  # never_cache: no-store

@@ -1,7 +1,7 @@
 """Group sessions: scheduling, attendance, camera-off notices, single-use join tokens and reminder claims.
 
 The meeting link and camera-off reasons are protected (encrypted at rest, never in emails, logs or task
-arguments). The live room's own models are in sessions/room_models.py, imported at the end of this module.
+arguments). The live room's own models are in sessions/room/models.py, imported at the end of this module.
 """
 
 import hashlib
@@ -349,4 +349,7 @@ class CalendarFeed(models.Model):
         return cls.objects.select_related("user").filter(token_hash=hash_token(raw), user__is_active=True).first()
 
 
-from sessions.room_models import RoomAlert, RoomConnection, RoomParticipant  # noqa: E402,F401
+# The live room's models live with the rest of the room (sessions/room/models.py) but belong to this app:
+# Django registers an app's models when it imports `<app>.models`, so they are imported here, by name.
+# At the end, because they refer to GroupSession by its string label only and need nothing above loaded.
+from sessions.room.models import RoomAlert, RoomConnection, RoomParticipant  # noqa: E402,F401

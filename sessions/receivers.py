@@ -10,7 +10,7 @@ from django.dispatch import receiver
 
 from safeguarding.signals import retention_due, session_removal_lifted, session_removal_made
 from sessions.models import Attendance
-from sessions.room_models import RoomParticipant
+from sessions.room.models import RoomParticipant
 
 
 @receiver(session_removal_made, dispatch_uid="sessions.mark_removed_in_the_room")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sessions.consumers import RoomConsumer
+from sessions.room.consumer import RoomConsumer
 
 websocket_urlpatterns = [
     path("ws/sessions/<int:session_id>/", RoomConsumer.as_asgi()),

@@ -229,9 +229,9 @@ def end_session(session: GroupSession, *, actor) -> GroupSession:
     Attendance.objects.filter(session=locked, left_at__isnull=True).update(left_at=now)
     JoinToken.objects.filter(session=locked, used_at__isnull=True).delete()
     # Whoever is still in the room leaves with the session, not "without a check-in": they are offered the
-    # leaving check-in after the end instead (sessions/room_views.py: room_left). Marked here, before the
+    # leaving check-in after the end instead (sessions/room/views.py: room_left). Marked here, before the
     # sockets close, so the closing sockets find them already gone and raise no "left" alert.
-    from sessions.room_models import RoomParticipant
+    from sessions.room.models import RoomParticipant
 
     in_room = RoomParticipant.objects.in_room().filter(session=locked)
     in_room.filter(stepped_out_at__isnull=False).update(stepped_out_at_end=True)

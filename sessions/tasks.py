@@ -142,11 +142,11 @@ def prompt_welfare() -> int:
     longer than the group's threshold, whether or not a leader's dashboard is open to ask (it shows the
     prompt when it next loads). Returns how many prompts were made."""
     from core import live
-    from sessions import room
+    from sessions.room.presence import welfare_prompts
 
     made = 0
     for session in GroupSession.objects.filter(status=GroupSession.Status.OPEN).select_related("group"):
-        deliveries = room.welfare_prompts(session)
+        deliveries = welfare_prompts(session)
         for delivery in deliveries:
             live.send(delivery.group, delivery.payload)
         made += len(deliveries)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from sessions import call_views, room_views, views
+from sessions import call_views, views
+from sessions.room import views as room_views
 
 app_name = "sessions"
 
@@ -27,7 +28,7 @@ urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("figures/", views.figures, name="figures"),
-    # The live room and the leaders' dashboard (sessions/room_views.py).
+    # The live room and the leaders' dashboard (sessions/room/views.py).
     path("<int:session_id>/room/", room_views.room_page, name="room"),
     path("<int:session_id>/room/action/", room_views.room_action, name="room_action"),
     path("<int:session_id>/room/state.json", room_views.room_state, name="room_state"),

@@ -13,6 +13,7 @@ import {
   setField,
   renameIds,
   syncList,
+  roomProtocol,
 } from "./socket.js";
 
 const root = document.getElementById("dashboard");
@@ -27,6 +28,7 @@ const soundToggle = document.getElementById("sound-toggle");
 const baseTitle = document.title;
 // While the socket is down the dashboard polls: every 3 s, so whatever happened shows within 5 s.
 const POLL_MS = 3000;
+const CHECK_IN = roomProtocol().check_in; // the leaving check-in's values (sessions/room/protocol.py)
 const CONCERN_KINDS = new Set(["message", "triggered", "held_chat", "check_in"]);
 const STATUS_LABELS = { present: "Here", stepped_out: "Stepped out", left: "Left", removed: "Removed" };
 
@@ -177,7 +179,7 @@ function createPerson(p) {
   return node;
 }
 
-// The compact roster's marks (sessions/room_views.py: _with_marks, the same rule).
+// The compact roster's marks (sessions/room/views.py: _with_marks, the same rule).
 function personMarks(p) {
   const mine = [...room.alerts.values()].filter((a) => a.user_id === p.user_id);
   const marks = [];
@@ -229,7 +231,7 @@ function renderSimpleList(id, items, textOf) {
 
 const WRITE_KINDS = new Set(["message", "triggered", "check_in", "held_chat", "welfare"]);
 
-// The same rules as sessions/room.py: is_urgent and urgent_summary.
+// The same rules as sessions/room/snapshot.py: is_urgent and urgent_summary.
 const URGENT_KINDS = new Set(["triggered", "welfare", "message"]);
 const SUMMARY_WORDS = [
   ["hand", "hand up", "hands up"],
@@ -241,7 +243,7 @@ const SUMMARY_WORDS = [
 
 function isUrgent(a) {
   if (a.acknowledged_at || a.lowered_at || a.concern_recorded) return false;
-  return URGENT_KINDS.has(a.kind) || (a.kind === "check_in" && a.check_in === "contact");
+  return URGENT_KINDS.has(a.kind) || (a.kind === "check_in" && a.check_in === CHECK_IN.contact);
 }
 
 function urgentSummary(hands, others) {

@@ -1,8 +1,16 @@
 // A websocket that reconnects with back-off, plus the helpers the room and the dashboard share.
 // Plain ES module, no build step. Text is always inserted with textContent, never as HTML.
 
-// Close codes from the server after which reconnecting would not help (see sessions/consumers.py).
+// Close codes from the server after which reconnecting would not help (see sessions/room/consumer.py).
 export const FINAL_CLOSE_CODES = new Set([4001, 4002, 4003]);
+
+// The room's message types in both directions and the check-in's values, as the server defines them
+// (sessions/room/protocol.py: catalogue), rendered into the room and dashboard pages with json_script.
+// tests/room/test_protocol_schema.py checks the scripts handle exactly these types.
+export function roomProtocol() {
+  const data = document.getElementById("room-protocol");
+  return data ? JSON.parse(data.textContent) : { to_server: [], to_browser: [], check_in: {} };
+}
 
 const HEARTBEAT_MS = 25000;
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -19,6 +27,8 @@ export class RoomSocket {
     this.ws = null;
     this.heartbeat = null;
     this.retryTimer = null;
+    this.protocol = roomProtocol();
+    this.known = new Set(this.protocol.to_browser);
   }
 
   get isOpen() {
@@ -46,6 +56,11 @@ export class RoomSocket {
       try {
         data = JSON.parse(event.data);
       } catch (err) {
+        return;
+      }
+      // Only the messages the server's schema defines reach the page's handlers.
+      if (!data || !this.known.has(data.type)) {
+        console.warn("room: a message of a type the protocol does not define was ignored", data && data.type);
         return;
       }
       this.onMessage(data);

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from sessions import room
 from sessions.models import GroupSession
+from sessions.room import dispatch, presence
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +18,10 @@ def open_session(cast, session_factory) -> GroupSession:
 
 
 def enter(cast, session, user):
-    room.enter(session, cast.group.memberships.get(user=user))
+    presence.enter(session, cast.group.memberships.get(user=user))
 
 
 def act(session, user, **data):
-    from sessions.room_protocol import parse
+    from sessions.room.protocol import parse
 
-    return room.perform(session.pk, user, parse(data, is_leader=False))
+    return dispatch.perform(session.pk, user, parse(data, is_leader=False))

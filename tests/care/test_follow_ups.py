@@ -12,8 +12,8 @@ from care import services
 from care.models import FollowUp
 from care.tasks import dispatch_follow_up_emails
 from core.models import AuditEvent
-from sessions import room
 from sessions.models import GroupSession, RoomAlert, RoomParticipant
+from sessions.room import presence
 from sessions.services import end_session
 from tests.care.conftest import act, enter
 
@@ -52,14 +52,14 @@ def test_leaving_fine_makes_no_follow_up(cast, open_session):
 def test_leaving_without_a_check_in_becomes_a_follow_up_but_not_the_sessions_end(cast, open_session, member_two):
     enter(cast, open_session, cast.member)
     enter(cast, open_session, member_two)
-    room.disconnect(open_session.pk, cast.member.pk, channel_name="gone")  # closed the tab
+    presence.disconnect(open_session.pk, cast.member.pk, channel_name="gone")  # closed the tab
     end(open_session, cast)  # member_two was still in: no "left" follow-up for them
     assert kinds(open_session) == [("Member Mo", "left")]
 
 
 def test_leaving_and_coming_back_makes_no_follow_up(cast, open_session):
     enter(cast, open_session, cast.member)
-    room.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
+    presence.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
     enter(cast, open_session, cast.member)
     end(open_session, cast)
     assert kinds(open_session) == []

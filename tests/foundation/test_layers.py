@@ -45,7 +45,7 @@ INJECTED = [
     # (module, the forbidden import added to it, what import-linter must report)
     ("core/audit.py", "import safeguarding.models", "core is not allowed to import safeguarding"),
     ("members/models.py", "from groups import models as group_models", "members is not allowed to import groups"),
-    ("safeguarding/services.py", "from sessions import room_models", "safeguarding is not allowed to import sessions"),
+    ("safeguarding/services.py", "from sessions.room import models", "safeguarding is not allowed to import sessions"),
     ("sessions/services.py", "from care import services as care", "sessions is not allowed to import care"),
     ("care/services.py", "import wellbeing.models", "care is not allowed to import wellbeing"),
     ("safeguarding/tasks.py", "from safeguarding import services", "safeguarding.tasks is not allowed to import"),

@@ -12,6 +12,7 @@ from django.test import Client
 
 from peersupport.asgi import application
 from sessions.models import GroupSession
+from sessions.room.protocol import schema_mismatch
 from tests.fixtures.servers import LiveServer, free_port
 
 ORIGIN = (b"origin", b"http://127.0.0.1")
@@ -35,6 +36,24 @@ def fresh_channel_layer():
     channel_layers.backends = {}
     yield
     channel_layers.backends = {}
+
+
+@pytest.fixture(autouse=True)
+def frames_fit_the_schema(monkeypatch):
+    """Every frame any room test reads from a socket is a message of the protocol's schema, with exactly its
+    fields (sessions/room/protocol.py: TO_BROWSER). Returns the list of frames read, for tests that ask."""
+    seen: list[dict] = []
+    receive_json_from = WebsocketCommunicator.receive_json_from
+
+    async def checked(self, timeout=1):
+        frame = await receive_json_from(self, timeout)
+        problem = schema_mismatch(frame)
+        assert problem is None, f"a frame outside the room's schema: {problem}: {frame}"
+        seen.append(frame)
+        return frame
+
+    monkeypatch.setattr(WebsocketCommunicator, "receive_json_from", checked)
+    return seen
 
 
 @pytest.fixture

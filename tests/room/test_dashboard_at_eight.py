@@ -9,12 +9,13 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from core import britishtime
-from sessions import room
 from sessions.models import GroupSession, RoomAlert
+from sessions.room import presence
+from sessions.room import snapshot as room_snapshot
 
 
 def _enter(cast, session, user):
-    room.enter(session, cast.group.memberships.get(user=user))
+    presence.enter(session, cast.group.memberships.get(user=user))
 
 
 def _dashboard(auth_client, cast, session) -> str:
@@ -24,10 +25,10 @@ def _dashboard(auth_client, cast, session) -> str:
 def test_reloads_and_flaky_phones_do_not_pile_up_cards_in_the_inbox(cast, open_session):
     _enter(cast, open_session, cast.member)
     for n in range(3):  # the phone drops and comes back
-        room.disconnect(open_session.pk, cast.member.pk, channel_name=f"phone-{n}")
+        presence.disconnect(open_session.pk, cast.member.pk, channel_name=f"phone-{n}")
         _enter(cast, open_session, cast.member)
-    room.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
-    snapshot = room.snapshot(open_session)
+    presence.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
+    snapshot = room_snapshot.snapshot(open_session)
     assert snapshot["alerts"] == []
     (member,) = [p for p in snapshot["participants"] if p["name"] == "Member Mo"]
     assert (member["status"], member["left_without_check_in"]) == ("left", True)
@@ -35,7 +36,7 @@ def test_reloads_and_flaky_phones_do_not_pile_up_cards_in_the_inbox(cast, open_s
 
 def test_the_roster_says_who_left_without_a_check_in(auth_client, cast, open_session):
     _enter(cast, open_session, cast.member)
-    room.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
+    presence.disconnect(open_session.pk, cast.member.pk, channel_name="gone")
     page = _dashboard(auth_client, cast, open_session)
     roster = page[page.index('id="roster"') : page.index('id="roster-empty"')]
     assert ", without a check-in" in roster
@@ -60,9 +61,9 @@ def test_urgent_alerts_come_first_with_a_summary_line(
 
 def test_the_summary_says_when_nothing_needs_the_leaders(cast, open_session):
     alert = RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.MESSAGE)
-    assert room.snapshot(open_session)["summary"] == "Needs you now: 1 private message."
+    assert room_snapshot.snapshot(open_session)["summary"] == "Needs you now: 1 private message."
     RoomAlert.objects.filter(pk=alert.pk).update(acknowledged_by=cast.leader, acknowledged_at=alert.created_at)
-    assert room.snapshot(open_session)["summary"] == "Nothing needs you right now."
+    assert room_snapshot.snapshot(open_session)["summary"] == "Nothing needs you right now."
 
 
 def test_lower_all_hands_only_when_hands_are_up(auth_client, cast, open_session):

@@ -5,7 +5,7 @@ import logging
 from channels.layers import get_channel_layer
 
 from core import live
-from sessions.room import Delivery, Outcome
+from sessions.room.outcome import Delivery, Outcome
 
 
 def broken_layer(monkeypatch):

@@ -1,4 +1,4 @@
-"""The room's rules in sessions/room.py and sessions/room_protocol.py, without a socket in between."""
+"""The room's rules in sessions/room/ (actions, protocol), without a socket in between."""
 
 from datetime import timedelta
 
@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from groups.models import Membership
-from sessions import room
+from groups.wordlist import matched_word
 from sessions.models import RoomAlert, RoomConnection, RoomParticipant
-from sessions.room_protocol import ProtocolError, TokenBucket, parse
+from sessions.room import admission, leader_actions, member_actions, presence
+from sessions.room.protocol import ProtocolError, TokenBucket, parse
 
 WORDS = ["ketamine", "magic mushrooms", "psycho"]
 
@@ -31,16 +32,16 @@ WORDS = ["ketamine", "magic mushrooms", "psycho"]
     ],
 )
 def test_word_list_matches_whole_words_and_phrases_regardless_of_case(text, expected):
-    assert room.matched_word(text, WORDS) == expected
+    assert matched_word(text, WORDS) == expected
 
 
 def test_an_empty_word_list_holds_nothing_back():
-    assert room.matched_word("anything at all", []) is None
+    assert matched_word("anything at all", []) is None
 
 
 def test_list_entries_are_matched_literally_not_as_patterns():
-    assert room.matched_word("a.b", ["a.b"]) == "a.b"
-    assert room.matched_word("axb", ["a.b"]) is None
+    assert matched_word("a.b", ["a.b"]) == "a.b"
+    assert matched_word("axb", ["a.b"]) is None
 
 
 # --- the protocol --------------------------------------------------------------------------------
@@ -80,14 +81,14 @@ def test_token_bucket_allows_a_burst_then_refills_evenly():
 @pytest.fixture
 def member_seat(cast, open_session):
     membership = Membership.objects.get(user=cast.member, group=cast.group)
-    room.enter(open_session, membership)
-    return room.current_seat(open_session.pk, cast.member)
+    presence.enter(open_session, membership)
+    return admission.current_seat(open_session.pk, cast.member)
 
 
 def test_coming_in_twice_keeps_one_place_in_the_room(cast, open_session):
     membership = Membership.objects.get(user=cast.member, group=cast.group)
-    room.enter(open_session, membership)
-    room.enter(open_session, membership, channel_name="tab!2")
+    presence.enter(open_session, membership)
+    presence.enter(open_session, membership, channel_name="tab!2")
     assert RoomParticipant.objects.filter(session=open_session, user=cast.member).count() == 1
 
 
@@ -108,8 +109,8 @@ def test_the_database_allows_only_one_raised_hand_per_person(cast, open_session)
 
 
 def test_leaving_lowers_the_members_hand_and_the_leaders_see_it(member_seat):
-    room.raise_hand(member_seat)
-    outcome = room.leave(member_seat, choice="ok")
+    member_actions.raise_hand(member_seat)
+    outcome = member_actions.leave(member_seat, choice="ok")
     lowered = [
         d.payload["alert"]
         for d in outcome.deliveries
@@ -121,8 +122,8 @@ def test_leaving_lowers_the_members_hand_and_the_leaders_see_it(member_seat):
 
 def test_last_socket_closing_means_the_member_has_left(cast, open_session, member_seat):
     membership = Membership.objects.get(user=cast.member, group=cast.group)
-    room.enter(open_session, membership, channel_name="tab!1")
-    outcome = room.disconnect(open_session.pk, cast.member.pk, channel_name="tab!1")
+    presence.enter(open_session, membership, channel_name="tab!1")
+    outcome = presence.disconnect(open_session.pk, cast.member.pk, channel_name="tab!1")
     # The roster says they left without a check-in; the row is kept for follow-ups, not shown in the inbox.
     assert [d.payload["type"] for d in outcome.deliveries] == ["participant"]
     assert outcome.deliveries[0].payload["participant"]["left_without_check_in"] is True
@@ -131,17 +132,17 @@ def test_last_socket_closing_means_the_member_has_left(cast, open_session, membe
 
 def test_a_leader_closing_their_dashboard_makes_no_alert(cast, open_session):
     membership = Membership.objects.get(user=cast.leader, group=cast.group)
-    room.enter(open_session, membership, channel_name="dash!1")
-    room.disconnect(open_session.pk, cast.leader.pk, channel_name="dash!1")
+    presence.enter(open_session, membership, channel_name="dash!1")
+    presence.disconnect(open_session.pk, cast.leader.pk, channel_name="dash!1")
     assert RoomParticipant.objects.get(user=cast.leader).status == "left"
     assert not RoomAlert.objects.exists()
 
 
 def test_a_fresh_second_tab_keeps_the_member_present(cast, open_session, member_seat):
     membership = Membership.objects.get(user=cast.member, group=cast.group)
-    room.enter(open_session, membership, channel_name="tab!1")
-    room.enter(open_session, membership, channel_name="tab!2")
-    assert room.disconnect(open_session.pk, cast.member.pk, channel_name="tab!1").deliveries == []
+    presence.enter(open_session, membership, channel_name="tab!1")
+    presence.enter(open_session, membership, channel_name="tab!2")
+    assert presence.disconnect(open_session.pk, cast.member.pk, channel_name="tab!1").deliveries == []
     assert RoomConnection.objects.count() == 1
 
 
@@ -150,32 +151,32 @@ def test_welfare_prompt_comes_once_per_time_away(cast, open_session, member_seat
     RoomParticipant.objects.filter(user=cast.member).update(
         stepped_out_at=timezone.now() - threshold - timedelta(seconds=1)
     )
-    assert len(room.welfare_prompts(open_session)) == 1
-    assert room.welfare_prompts(open_session) == []
+    assert len(presence.welfare_prompts(open_session)) == 1
+    assert presence.welfare_prompts(open_session) == []
 
     # Back, then out again for a long time: a new prompt.
     RoomParticipant.objects.filter(user=cast.member).update(stepped_out_at=timezone.now() - threshold)
     RoomAlert.objects.filter(kind="welfare").update(created_at=timezone.now() - threshold - timedelta(minutes=1))
-    assert len(room.welfare_prompts(open_session)) == 1
+    assert len(presence.welfare_prompts(open_session)) == 1
 
 
 def test_first_acknowledgement_stands(cast, open_session, member_seat):
     alert = RoomAlert.objects.create(session=open_session, user=cast.member, kind="message")
     for leader in (cast.leader, cast.co_leader):
-        room.enter(open_session, Membership.objects.get(user=leader, group=cast.group))
-    room.acknowledge(room.current_seat(open_session.pk, cast.co_leader), alert=alert.pk)
-    outcome = room.acknowledge(room.current_seat(open_session.pk, cast.leader), alert=alert.pk)
+        presence.enter(open_session, Membership.objects.get(user=leader, group=cast.group))
+    leader_actions.acknowledge(admission.current_seat(open_session.pk, cast.co_leader), alert=alert.pk)
+    outcome = leader_actions.acknowledge(admission.current_seat(open_session.pk, cast.leader), alert=alert.pk)
     assert outcome.reply["message"] == "Acknowledged by Co Leader."
     assert [d.payload["type"] for d in outcome.deliveries] == ["alert"]  # the member is not told twice
 
 
 def test_removal_lowers_the_hand_and_blocks_rejoining(cast, open_session, member_seat):
-    room.raise_hand(member_seat)
-    room.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
-    leader_seat = room.current_seat(open_session.pk, cast.leader)
-    outcome = room.remove(leader_seat, user=cast.member.pk, reason="other", note="")
+    member_actions.raise_hand(member_seat)
+    presence.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
+    leader_seat = admission.current_seat(open_session.pk, cast.leader)
+    outcome = leader_actions.remove(leader_seat, user=cast.member.pk, reason="other", note="")
     assert [d.payload["type"] for d in outcome.deliveries] == ["participant", "alert"]
     assert not RoomAlert.objects.raised_hands().exists()
-    with pytest.raises(room.RoomRefused) as refused:
-        room.current_seat(open_session.pk, cast.member)
+    with pytest.raises(admission.RoomRefused) as refused:
+        admission.current_seat(open_session.pk, cast.member)
     assert refused.value.code == "removed"

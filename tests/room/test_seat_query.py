@@ -1,4 +1,4 @@
-"""sessions/seat_query.py: the seat check's query, built once, gives what the ORM gives (SQLite and PostgreSQL)."""
+"""sessions/room/seat_query.py: the seat check's query, built once, gives what the ORM gives (SQLite and PostgreSQL)."""
 
 from datetime import timedelta
 
@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from groups.models import Membership
-from sessions import room
 from sessions.models import GroupSession, RoomParticipant
-from sessions.seat_query import fetch_seat
+from sessions.room import admission, presence
+from sessions.room.seat_query import fetch_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def fields_of(instance) -> dict:
 
 @pytest.fixture
 def member_in_room(cast, open_session):
-    room.enter(open_session, Membership.objects.get(user=cast.member, group=cast.group))
+    presence.enter(open_session, Membership.objects.get(user=cast.member, group=cast.group))
     return cast.member
 
 
@@ -60,10 +60,10 @@ def test_one_query(open_session, member_in_room, django_assert_num_queries):
 
 
 def test_a_leaders_role_comes_with_it(cast, open_session):
-    room.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
+    presence.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
     found = fetch_seat(open_session.pk, cast.leader.pk)
     assert found.membership_role == Membership.Role.LEADER
-    assert room.current_seat(open_session.pk, cast.leader).is_leader
+    assert admission.current_seat(open_session.pk, cast.leader).is_leader
 
 
 def test_nobody_in_the_room_gives_none(cast, open_session):
@@ -82,8 +82,8 @@ def test_the_membership_of_another_group_is_not_taken(cast, open_session, member
 def test_no_membership_at_all_is_refused(cast, open_session, member_in_room):
     Membership.objects.filter(group=cast.group, user=member_in_room).delete()
     assert fetch_seat(open_session.pk, member_in_room.pk).membership_status is None
-    with pytest.raises(room.RoomRefused) as refused:
-        room.current_seat(open_session.pk, member_in_room)
+    with pytest.raises(admission.RoomRefused) as refused:
+        admission.current_seat(open_session.pk, member_in_room)
     assert refused.value.code == "forbidden"
 
 
@@ -106,8 +106,8 @@ def test_no_membership_at_all_is_refused(cast, open_session, member_in_room):
     ],
 )
 def test_the_seat_check_refuses_what_changed_since(open_session, member_in_room, change, code):
-    room.current_seat(open_session.pk, member_in_room)  # admitted before the change
+    admission.current_seat(open_session.pk, member_in_room)  # admitted before the change
     change(open_session, member_in_room)
-    with pytest.raises(room.RoomRefused) as refused:
-        room.current_seat(open_session.pk, member_in_room)
+    with pytest.raises(admission.RoomRefused) as refused:
+        admission.current_seat(open_session.pk, member_in_room)
     assert refused.value.code == code

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from groups.models import GuidelinesVersion
 from safeguarding.models import Concern
-from sessions import room
 from sessions.models import Attendance, GroupSession, RoomAlert, RoomParticipant
-from sessions.room_protocol import parse
+from sessions.room import admission, dispatch, leader_actions, member_actions, presence
+from sessions.room.protocol import parse
 from sessions.services import end_session
 from sessions.tasks import prompt_welfare
 from tests.room.conftest import drain, joined, receive_until
@@ -22,11 +22,11 @@ def _membership(cast, user):
 
 
 def _enter(cast, session, user):
-    room.enter(session, _membership(cast, user))
+    presence.enter(session, _membership(cast, user))
 
 
 def _do(session, user, **data):
-    return room.perform(session.pk, user, parse(data, is_leader=False))
+    return dispatch.perform(session.pk, user, parse(data, is_leader=False))
 
 
 # --- ending with people still in the room ----------------------------------------------------------
@@ -91,7 +91,7 @@ def test_someone_who_left_before_the_end_is_not_asked_again(auth_client, cast, o
     _enter(cast, open_session, cast.member)
     _do(open_session, cast.member, type="leave", choice="ok")
     end_session(open_session, actor=cast.leader)
-    assert not room.check_in_due_after_end(GroupSession.objects.get(pk=open_session.pk), cast.member)
+    assert not member_actions.check_in_due_after_end(GroupSession.objects.get(pk=open_session.pk), cast.member)
 
 
 def test_the_in_room_leaving_check_in_starts_with_nothing_chosen(auth_client, cast, open_session):
@@ -127,7 +127,7 @@ def test_a_second_tab_is_not_a_second_join_but_coming_back_is(cast, open_session
 def test_a_removal_records_its_own_time_and_marks_the_row_removed(cast, open_session):
     _enter(cast, open_session, cast.member)
     removed_at = timezone.now()
-    room.remove_from_session(open_session, cast.member, actor=cast.leader, reason="offensive_language")
+    leader_actions.remove_from_session(open_session, cast.member, actor=cast.leader, reason="offensive_language")
     GroupSession.objects.filter(pk=open_session.pk).update(ends_at=timezone.now() + timedelta(hours=2))
     end_session(open_session, actor=cast.leader)
     attendance = Attendance.objects.get(session=open_session, user=cast.member)
@@ -139,7 +139,7 @@ def test_a_removal_records_its_own_time_and_marks_the_row_removed(cast, open_ses
 
 def test_the_register_marks_a_removal(auth_client, cast, open_session):
     _enter(cast, open_session, cast.member)
-    room.remove_from_session(open_session, cast.member, actor=cast.leader, reason="offensive_language")
+    leader_actions.remove_from_session(open_session, cast.member, actor=cast.leader, reason="offensive_language")
     page = auth_client(cast.leader).get(reverse("sessions:register", args=[open_session.pk])).content.decode()
     assert "removed" in page
 
@@ -215,8 +215,8 @@ def test_a_concern_recorded_from_the_room_is_in_the_groups_concerns_list(auth_cl
     _enter(cast, open_session, cast.member)
     alert = RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.TRIGGERED)
     _enter(cast, open_session, cast.leader)
-    seat = room.current_seat(open_session.pk, cast.leader)
-    room.make_concern(
+    seat = admission.current_seat(open_session.pk, cast.leader)
+    leader_actions.make_concern(
         seat, alert=alert.pk, text="They said something worrying", category="risk_to_self", risk_level="high"
     )
     concern = Concern.objects.get()

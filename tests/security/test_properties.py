@@ -1,6 +1,6 @@
 """Property-based tests (hypothesis): the room's frame parser and the forms hold for any input at all.
 
-The parser (sessions/room_protocol.py) is what every websocket frame and every room form post goes
+The parser (sessions/room/protocol.py) is what every websocket frame and every room form post goes
 through. Whatever arrives, it either returns a Command that satisfies the message type's contract or
 raises ProtocolError with a known code; it never raises anything else. The forms never crash on any
 posted data, and whatever they accept satisfies their rules.
@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from sessions.room_protocol import LEADER_ONLY, TYPES, ProtocolError, TokenBucket, check_frame, parse
+from sessions.room.protocol import LEADER_ONLY, TYPES, ProtocolError, TokenBucket, check_frame, parse
 
 CODES = {"invalid_json", "unknown_type", "forbidden", "invalid_field", "too_long", "frame_too_large"}
 FIELD_NAMES = sorted({name for spec in TYPES.values() for name in spec.fields} | {"type", "extra"})

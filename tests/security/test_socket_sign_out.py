@@ -1,6 +1,6 @@
 """Signing out, a disabled account or a new password close the person's room sockets (members/signals.py).
 
-A socket re-checks the sign-in it was opened with (sessions.room.check_signed_in): signing out in
+A socket re-checks the sign-in it was opened with (sessions.room.admission.check_signed_in): signing out in
 another tab of the same browser closes it at once. The person's sign-in on another device is a
 different sign-in and its sockets stay open (signing out on a shared computer should not cut off
 someone's own phone). Removals closing sockets are tested in tests/safeguarding/test_removal_closes_socket.py

@@ -38,12 +38,12 @@ def in_room():
     from django.utils import timezone
 
     from groups.models import Membership
-    from sessions import room
+    from sessions.room import presence
 
     def enter(session, user, *, admitted: bool = False):
         membership = Membership.objects.get(group=session.group, user=user)
         membership.user = user
-        room.enter(session, membership)
+        presence.enter(session, membership)
         if admitted:
             session.participants.filter(user=user).update(admitted_at=timezone.now())
 

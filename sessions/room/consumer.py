@@ -1,7 +1,8 @@
 """The live room's websocket: thin on purpose.
 
-parse and validate -> re-check the person's place in the room -> sessions.room does the work in the
-database -> deliver the outcome through the channel layer after it committed. Every database touch
+parse and validate (protocol) -> re-check the person's place in the room and do the work in the database
+(dispatch, member_actions, leader_actions) -> deliver the outcome through the channel layer after it
+committed. Everything it sends the browser is built by the protocol. Every database touch
 goes through `database_sync_to_async`, once per event. Message text is never logged.
 """
 
@@ -16,8 +17,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from core import live
-from sessions import room, room_limit
-from sessions.room_protocol import ProtocolError, TokenBucket, check_frame, parse
+from sessions.room import admission, limit, presence
+from sessions.room.dispatch import perform
+from sessions.room.outcome import NOT_DELIVERED, Outcome
+from sessions.room.protocol import ProtocolError, TokenBucket, check_frame, error, parse, to_browser
+from sessions.room.snapshot import snapshot, welcome
 
 logger = logging.getLogger(__name__)
 
@@ -77,26 +81,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._leave_groups()
             await self.close()  # the page falls back to plain requests until it can reconnect
             return
-        welcome, outcome = await database_sync_to_async(self._enter)()
+        hello, outcome = await database_sync_to_async(self._enter)()
         self.admitted = True
         self.bucket = TokenBucket(settings.ROOM_RATE_LIMIT_EVENTS, settings.ROOM_RATE_LIMIT_SECONDS, time.monotonic)
         await self.accept()
-        await self._send(welcome)
+        await self._send(hello)
         await self._deliver(outcome)
 
     def _authorise(self) -> bool:
         try:
-            self.room_session, self.membership = room.admit_socket(self.user, self.session_id)
-        except room.RoomRefused as refusal:
+            self.room_session, self.membership = admission.admit_socket(self.user, self.session_id)
+        except admission.RoomRefused as refusal:
             logger.info("room: refused a socket for session %s (%s)", self.session_id, refusal.code)
             return False
         self.is_leader = self.membership.is_leader
         return True
 
-    def _enter(self) -> tuple[dict, "room.Outcome"]:
-        outcome = room.enter(self.room_session, self.membership, channel_name=self.channel_name)
-        welcome = room.snapshot(self.room_session) if self.is_leader else room.welcome(self.room_session, self.user)
-        return welcome, outcome
+    def _enter(self) -> tuple[dict, Outcome]:
+        outcome = presence.enter(self.room_session, self.membership, channel_name=self.channel_name)
+        hello = snapshot(self.room_session) if self.is_leader else welcome(self.room_session, self.user)
+        return hello, outcome
 
     async def disconnect(self, code):
         if not self.admitted:
@@ -104,7 +108,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.admitted = False
         await self._leave_groups()
         try:
-            outcome = await database_sync_to_async(room.disconnect)(
+            outcome = await database_sync_to_async(presence.disconnect)(
                 self.session_id, self.user.pk, channel_name=self.channel_name
             )
         except Exception:
@@ -142,32 +146,32 @@ class RoomConsumer(AsyncWebsocketConsumer):
             else:
                 outcome = await database_sync_to_async(self._perform)(command)
         except ProtocolError as exc:
-            await self._send(room.error(exc.code, exc.message))
+            await self._send(error(exc.code, exc.message))
             return
-        except room.RoomRefused as exc:
+        except admission.RoomRefused as exc:
             await self._refuse(exc)
             return
         except Exception as exc:
             logger.error(
                 "room: an action failed in session %s (%s)", self.session_id, type(exc).__name__, exc_info=True
             )
-            await self._send(room.error("server_error", "Something went wrong on our side. Please try again."))
+            await self._send(error("server_error", "Something went wrong on our side. Please try again."))
             return
         if not await self._deliver(outcome):
-            await self._send(room.error("not_delivered", room.NOT_DELIVERED))
+            await self._send(error("not_delivered", NOT_DELIVERED))
             return
         if outcome.reply:
             await self._send(outcome.reply)
         if command.type == "leave":
             await self._close(CLOSE_LEFT)
 
-    def _perform(self, command) -> "room.Outcome":
-        room_limit.check(self.session_id, self.user)  # one allowance per person, across sockets and HTTP
-        return room.perform(self.session_id, self.user, command)
+    def _perform(self, command) -> Outcome:
+        limit.check(self.session_id, self.user)  # one allowance per person, across sockets and HTTP
+        return perform(self.session_id, self.user, command)
 
-    def _heartbeat(self) -> "room.Outcome":
-        seat = room.current_seat(self.session_id, self.user)
-        return room.heartbeat(seat, channel_name=self.channel_name)
+    def _heartbeat(self) -> Outcome:
+        seat = admission.current_seat(self.session_id, self.user)
+        return presence.heartbeat(seat, channel_name=self.channel_name)
 
     async def _deliver(self, outcome) -> bool:
         """Send an outcome's messages; on a failed required one, undo and report False."""
@@ -191,8 +195,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.closing = True
             await self.close(code=code)
 
-    async def _refuse(self, refusal: "room.RoomRefused"):
-        await self._send({"type": "closed", "reason": refusal.code, "message": refusal.message})
+    async def _refuse(self, refusal: admission.RoomRefused):
+        await self._send(to_browser("closed", reason=refusal.code, message=refusal.message))
         await self._close(CLOSE_REFUSED)
 
     # --- from the channel layer (handler names follow the message type) --------------------------
@@ -227,14 +231,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         try:
             await database_sync_to_async(self._recheck)()
-        except room.RoomRefused as exc:
+        except admission.RoomRefused as exc:
             await self._refuse(exc)
 
     def _recheck(self) -> None:
-        room.current_seat(self.session_id, self.user)
-        room.check_signed_in(self.scope["session"].session_key, self.user.pk)
+        admission.current_seat(self.session_id, self.user)
+        admission.check_signed_in(self.scope["session"].session_key, self.user.pk)
 
     async def room_ended(self, event):
         if event.get("session_id") == self.session_id:
-            await self._send({"type": "session_ended", "message": SESSION_ENDED})
+            await self._send(to_browser("session_ended", message=SESSION_ENDED))
             await self._close(CLOSE_ENDED)

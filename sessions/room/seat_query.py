@@ -1,6 +1,6 @@
 """The seat check's query, built once: the one query the live room runs before every action.
 
-`sessions.room.current_seat` re-reads someone's place in the room before everything they do (raise a hand,
+`sessions.room.admission.current_seat` re-reads someone's place in the room before everything they do (raise a hand,
 send a line of chat, a heartbeat). Through the ORM, building that query (a select_related over three tables
 and the membership) cost about 0.7 ms of CPU each time, twice what the database needed to answer it, and it
 was half of the work between a member raising a hand and the leaders hearing of it (bench/: alert latency).
@@ -15,7 +15,7 @@ from django.db import connections
 
 from groups.models import Membership, SupportGroup
 from sessions.models import GroupSession
-from sessions.room_models import RoomParticipant
+from sessions.room.models import RoomParticipant
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,20 @@ from core import live
 from groups.models import Membership
 from groups.permissions import agreement_required
 from safeguarding.models import Concern, Removal
-from sessions import call, room, room_limit
+from sessions import call
 from sessions.call_views import video_call_page
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user
-from sessions.room_models import RoomParticipant
-from sessions.room_protocol import ProtocolError, parse
+from sessions.room import limit
+from sessions.room.admission import RoomNotOpen, RoomRefused, get_room_for_user
+from sessions.room.dispatch import perform
+from sessions.room.leader_actions import CONCERN_KINDS
+from sessions.room.member_actions import AFTER_END_CHECK_IN, chat_handle, check_in_after_end, check_in_due_after_end
+from sessions.room.models import RoomParticipant
+from sessions.room.outcome import NOT_DELIVERED
+from sessions.room.presence import enter, welfare_prompts
+from sessions.room.protocol import CHECK_IN_WORDS, CheckIn, ProtocolError, catalogue, error, parse
+from sessions.room.snapshot import URGENT_KINDS, snapshot, welcome
 
 # Over plain HTTP nothing can be relayed without the channel layer; say so plainly, and keep nothing.
 NOT_DELIVERED_OVER_HTTP = {
@@ -42,13 +50,6 @@ NOT_DELIVERED_OVER_HTTP = {
     "reply": "Your reply could not be delivered: the live connection isn't working just now. It was not kept.",
 }
 
-# The member's words for the leaving check-in (the leaders see RoomAlert.CheckIn's labels).
-CHECK_IN_CHOICES = [
-    ("ok", "I'm OK, just need to go"),
-    ("contact", "I'd like someone to contact me"),
-    ("note", "Something else: I'll write a few words"),
-]
-
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
@@ -57,8 +58,8 @@ def _wants_json(request: HttpRequest) -> bool:
 def _room_or_not_open(request: HttpRequest, session_id: int, *, leader: bool = False):
     """(session, membership, None), or (None, None, a calm 'not open' page)."""
     try:
-        session, membership = room.get_room_for_user(request.user, session_id, leader=leader)
-    except room.RoomNotOpen as exc:
+        session, membership = get_room_for_user(request.user, session_id, leader=leader)
+    except RoomNotOpen as exc:
         session, _ = get_session_for_user(request.user, session_id)
         page = render(request, "sessions/room_not_open.html", {"session": session, "reason": str(exc)}, status=409)
         return None, None, page
@@ -67,11 +68,11 @@ def _room_or_not_open(request: HttpRequest, session_id: int, *, leader: bool = F
 
 def _refusal_json(exc: Exception) -> JsonResponse:
     """get_room_for_user's refusals for the pages' scripts: the same status codes, with a code and kind words."""
-    if isinstance(exc, room.RoomNotOpen):
-        return JsonResponse(room.error("not_open", str(exc)), status=409)
+    if isinstance(exc, RoomNotOpen):
+        return JsonResponse(error("not_open", str(exc)), status=409)
     if isinstance(exc, PermissionDenied):
-        return JsonResponse(room.error("forbidden", str(exc)), status=403)
-    return JsonResponse(room.error("not_found", "No such session."), status=404)
+        return JsonResponse(error("forbidden", str(exc)), status=403)
+    return JsonResponse(error("not_found", "No such session."), status=404)
 
 
 def _leader_names(session) -> list[str]:
@@ -89,21 +90,22 @@ def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
     session, membership, not_open = _room_or_not_open(request, session_id)
     if not_open:
         ended = GroupSession.objects.filter(pk=session_id, status=GroupSession.Status.ENDED).first()
-        if ended and room.check_in_due_after_end(ended, request.user):
+        if ended and check_in_due_after_end(ended, request.user):
             return redirect("sessions:room_left", session_id=session_id)
         return not_open
     if membership.is_leader:
         return redirect("sessions:dashboard", session_id=session.pk)
-    live.deliver(room.enter(session, membership))
+    live.deliver(enter(session, membership))
     guidelines = session.group.current_guidelines()
     context = {
         "session": session,
         "group": session.group,
         "principles": guidelines.principles.splitlines() if guidelines else [],
         "leaders": _leader_names(session),
-        "state": room.welcome(session, request.user),
-        "chat_handle": room.chat_handle(session.pk, request.user.pk),
-        "check_in_choices": CHECK_IN_CHOICES,
+        "state": welcome(session, request.user),
+        "chat_handle": chat_handle(session.pk, request.user.pk),
+        "check_in_choices": list(CHECK_IN_WORDS.items()),
+        "room_protocol": catalogue(),
         "call": call.page_context(session, request.user, is_leader=False),
     }
     return render(request, "sessions/room.html", context)
@@ -115,13 +117,13 @@ def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
 def room_state(request: HttpRequest, session_id: int) -> JsonResponse:
     """The member's own state, for the page's script while its socket is down; says why if they can't be in."""
     try:
-        session, _ = room.get_room_for_user(request.user, session_id)
+        session, _ = get_room_for_user(request.user, session_id)
     except (Http404, PermissionDenied) as exc:
         return _refusal_json(exc)
     try:
-        return JsonResponse(room.welcome(session, request.user))
+        return JsonResponse(welcome(session, request.user))
     except RoomParticipant.DoesNotExist:
-        return JsonResponse(room.error("not_in_room", "Please open the room page to come in."), status=409)
+        return JsonResponse(error("not_in_room", "Please open the room page to come in."), status=409)
 
 
 @never_cache
@@ -131,24 +133,24 @@ def room_left(request: HttpRequest, session_id: int) -> HttpResponse:
     """After leaving: a kind goodbye, and the way back in. Whoever was still in the room when a leader ended
     the session is offered the leaving check-in here (a plain form: it works without JavaScript)."""
     session, _ = get_session_for_user(request.user, session_id)
-    due = room.check_in_due_after_end(session, request.user)
+    due = check_in_due_after_end(session, request.user)
     error = ""
     if request.method == "POST":
         try:
-            room.check_in_after_end(session, request.user, choice=request.POST.get("choice", ""))
+            check_in_after_end(session, request.user, choice=request.POST.get("choice", ""))
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
             messages.success(request, "Thank you. The leaders have your check-in.")
             return redirect("sessions:room_left", session_id=session.pk)
-    context = {"session": session, "check_in_due": due, "choices": room.AFTER_END_CHECK_IN, "error": error}
+    context = {"session": session, "check_in_due": due, "choices": AFTER_END_CHECK_IN, "error": error}
     return render(request, "sessions/room_left.html", context, status=400 if error else 200)
 
 
 def _act(request: HttpRequest, session_id: int, *, leader: bool, back: str) -> HttpResponse:
     """Carry out one room action posted as a form (or by the script's fetch) and answer in kind."""
     try:
-        session, membership = room.get_room_for_user(request.user, session_id, leader=leader)
+        session, membership = get_room_for_user(request.user, session_id, leader=leader)
     except (Http404, PermissionDenied) as exc:
         if not _wants_json(request):
             raise
@@ -160,16 +162,16 @@ def _act(request: HttpRequest, session_id: int, *, leader: bool, back: str) -> H
         command = parse(data, is_leader=membership.is_leader, from_form=True)
         if command.type == "ping":
             raise ProtocolError("unknown_type", "That is not something the room understands.")
-        room_limit.check(session.pk, request.user)  # one allowance per person, across sockets and HTTP
-        outcome = room.perform(session.pk, request.user, command)
+        limit.check(session.pk, request.user)  # one allowance per person, across sockets and HTTP
+        outcome = perform(session.pk, request.user, command)
     except ProtocolError as exc:
         status = 429 if exc.code == "rate_limited" else 400
-        return _answer(request, back, room.error(exc.code, exc.message), status=status)
-    except room.RoomRefused as exc:
-        return _answer(request, back, room.error(exc.code, exc.message), status=403)
+        return _answer(request, back, error(exc.code, exc.message), status=status)
+    except RoomRefused as exc:
+        return _answer(request, back, error(exc.code, exc.message), status=403)
     if not live.deliver(outcome):
-        message = NOT_DELIVERED_OVER_HTTP.get(command.type, room.NOT_DELIVERED)
-        return _answer(request, back, room.error("not_delivered", message), status=503)
+        message = NOT_DELIVERED_OVER_HTTP.get(command.type, NOT_DELIVERED)
+        return _answer(request, back, error("not_delivered", message), status=503)
     if command.type == "leave":
         back = reverse("sessions:room_left", args=[session.pk])
     elif command.type == "end_session":
@@ -202,21 +204,21 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     session, membership, not_open = _room_or_not_open(request, session_id, leader=True)
     if not_open:
         return not_open
-    live.deliver(room.enter(session, membership))
-    for delivery in room.welfare_prompts(session):
+    live.deliver(enter(session, membership))
+    for delivery in welfare_prompts(session):
         live.send(delivery.group, delivery.payload)
-    snapshot = room.snapshot(session)
-    alerts = _with_times(snapshot["alerts"], created_dt="created_at")
+    room = snapshot(session)
+    alerts = _with_times(room["alerts"], created_dt="created_at")
     context = {
         "session": session,
         "group": session.group,
-        "snapshot": snapshot,
+        "snapshot": room,
         "participants": _with_marks(
             _by_attention(
-                _with_times(snapshot["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
+                _with_times(room["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
                 welfare_minutes=session.group.welfare_threshold_minutes,
             ),
-            snapshot,
+            room,
         ),
         "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
         # Urgent first (triggering, welfare, private messages, "contact me" not yet seen), then newest first.
@@ -227,18 +229,19 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         "removal_reason_options": format_html_join("", '<option value="{}">{}</option>', Removal.Reason.choices),
         "concern_categories": Concern.Category.choices,
         "risk_levels": Concern.RiskLevel.choices,
-        "concern_kinds": sorted(room.CONCERN_KINDS),
+        "concern_kinds": sorted(CONCERN_KINDS),
         "write_kinds": ["message", "triggered", "check_in", "held_chat", "welfare"],  # care.permissions
         "call": call.page_context(session, request.user, is_leader=True),
+        "room_protocol": catalogue(),
     }
     return render(request, "sessions/dashboard.html", context)
 
 
 def _urgent_payload(alert: dict) -> bool:
-    """room.is_urgent for a snapshot's alert (static/js/dashboard.js has the same rule)."""
+    """snapshot.is_urgent for a snapshot's alert (static/js/dashboard.js has the same rule)."""
     if alert["acknowledged_at"] or alert["lowered_at"] or alert["concern_recorded"]:
         return False
-    return alert["kind"] in room.URGENT_KINDS or (alert["kind"] == "check_in" and alert["check_in"] == "contact")
+    return alert["kind"] in URGENT_KINDS or (alert["kind"] == "check_in" and alert["check_in"] == CheckIn.CONTACT)
 
 
 def _with_marks(people: list[dict], snapshot: dict) -> list[dict]:
@@ -288,12 +291,12 @@ def _with_times(items: list[dict], **fields: str) -> list[dict]:
 def dashboard_snapshot(request: HttpRequest, session_id: int) -> JsonResponse:
     """The room's state as JSON, polled by the dashboard while its socket is down."""
     try:
-        session, _ = room.get_room_for_user(request.user, session_id, leader=True)
+        session, _ = get_room_for_user(request.user, session_id, leader=True)
     except (Http404, PermissionDenied) as exc:
         return _refusal_json(exc)
-    for delivery in room.welfare_prompts(session):
+    for delivery in welfare_prompts(session):
         live.send(delivery.group, delivery.payload)
-    return JsonResponse(room.snapshot(session))
+    return JsonResponse(snapshot(session))
 
 
 @never_cache

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from core import live
-from sessions.room_protocol import ProtocolError
+from sessions.room.protocol import ProtocolError, to_browser
 
 HELD_BACK = "That was a lot at once. Please wait a moment and try again: nothing is wrong."
 NOTICE_EVERY_SECONDS = 60
@@ -49,13 +49,13 @@ def check(session_id: int, user) -> None:
     if cache.add(f"room-rate-notice:{session_id}:{user.pk}", 1, timeout=NOTICE_EVERY_SECONDS):
         live.send(
             live.leaders_group(session_id),
-            {
-                "type": "notice",
-                "session_id": session_id,
-                "message": (
+            to_browser(
+                "notice",
+                session_id=session_id,
+                message=(
                     f"{user.display_name} is sending a lot at once. The room is holding some of it back for a "
                     "moment and has told them kindly."
                 ),
-            },
+            ),
         )
     raise ProtocolError("rate_limited", HELD_BACK)

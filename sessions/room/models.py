@@ -1,5 +1,8 @@
 """The live room's shared state: who is in the room and the leaders' alert inbox.
 
+Models of the `sessions` app (label `group_sessions`, the same tables): sessions/models.py imports them
+by name, so Django registers them whenever the app's models load.
+
 Every ASGI process serving a room reads and writes these rows, so a room survives a second process
 and a Redis outage. No free text is ever stored here: chat, private messages, trigger notes and
 check-in notes are relayed live only. An alert row says *that* something happened, never *what* was said.
@@ -11,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from sessions.room.protocol import CheckIn as CheckInChoices
 
 # A socket that has not been heard from for this long is treated as gone (its process may have died).
 CONNECTION_STALE_AFTER = timedelta(seconds=75)
@@ -110,10 +115,7 @@ class RoomAlert(models.Model):
         HELD_CHAT = "held_chat", "Chat message held back"
         WELFARE = "welfare", "Stepped out for a while"
 
-    class CheckIn(models.TextChoices):
-        OK = "ok", "I'm OK, just need to go"
-        CONTACT = "contact", "I'd like someone to contact me"
-        NOTE = "note", "Something else (wrote a note)"
+    CheckIn = CheckInChoices  # the one definition is the protocol's (sessions/room/protocol.py)
 
     session = models.ForeignKey("group_sessions.GroupSession", on_delete=models.CASCADE, related_name="room_alerts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_alerts")

@@ -1,0 +1,132 @@
+"""Coming into the room and going out of it: the page or socket that opens it, heartbeats, the last socket
+closing, and the welfare prompts about anyone stepped out longer than the group's threshold.
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from groups.models import Membership
+from sessions.models import GroupSession
+from sessions.room.admission import Seat
+from sessions.room.models import RoomAlert, RoomConnection, RoomParticipant
+from sessions.room.outcome import Delivery, Outcome, alert_event, lower_hands, participant_event
+from sessions.room.protocol import to_browser
+from sessions.room.snapshot import snapshot
+from sessions.services import record_entry, record_leave
+
+
+@transaction.atomic
+def enter(session: GroupSession, membership: Membership, *, channel_name: str | None = None) -> Outcome:
+    """The person opened the room (page or socket): they are present. Idempotent across tabs and processes."""
+    user = membership.user
+    now = timezone.now()
+    participant, created = RoomParticipant.objects.select_for_update().get_or_create(
+        session=session, user=user, defaults={"is_leader": membership.is_leader, "joined_at": now}
+    )
+    participant.session = session
+    returning = participant.left_at is not None
+    if created or returning:
+        record_entry(session, user)  # the register counts every route into the room, leaders too
+    if returning:
+        participant.left_at = None
+        participant.joined_at = now
+        participant.save(update_fields=["left_at", "joined_at"])
+        # They are back: a "left without a check-in" alert is no longer current.
+        RoomAlert.objects.filter(session=session, user=user, kind=RoomAlert.Kind.LEFT, lowered_at__isnull=True).update(
+            lowered_at=now
+        )
+    if participant.is_leader != membership.is_leader:
+        participant.is_leader = membership.is_leader
+        participant.save(update_fields=["is_leader"])
+    if channel_name:
+        RoomConnection.objects.update_or_create(
+            channel_name=channel_name, defaults={"participant": participant, "opened_at": now, "seen_at": now}
+        )
+    deliveries = [participant_event(participant)] if created or returning or channel_name else []
+    return Outcome(reply={}, deliveries=deliveries)  # nothing to answer: the page or socket says welcome
+
+
+def heartbeat(seat: Seat, *, channel_name: str) -> Outcome:
+    """A socket is still alive. Leaders' heartbeats also look for anyone stepped out too long, and bring the
+    dashboard the whole room again: with the pub/sub channel layer, a message published while a process was
+    reconnecting to Redis is lost without an error, so a dashboard is never more than one heartbeat behind."""
+    RoomConnection.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+    if not seat.is_leader:
+        return Outcome(reply=to_browser("pong"))
+    deliveries = welfare_prompts(seat.session)
+    return Outcome(reply=to_browser("pong", snapshot=snapshot(seat.session)), deliveries=deliveries)
+
+
+@transaction.atomic
+def disconnect(session_id: int, user_id: int, *, channel_name: str) -> Outcome:
+    """A socket closed. When it was the person's last one, they have left (leaders are told)."""
+    RoomConnection.objects.filter(channel_name=channel_name).delete()
+    participant = (
+        RoomParticipant.objects.select_for_update()
+        .select_related("user", "session")
+        .filter(session_id=session_id, user_id=user_id)
+        .first()
+    )
+    if participant is None or participant.left_at or participant.removed_at:
+        return Outcome(reply={})
+    connections = RoomConnection.objects.filter(participant=participant)
+    connections.exclude(pk__in=connections.live().values("pk")).delete()  # left behind by a crashed process
+    if connections.exists():
+        return Outcome(reply={})
+    return mark_left(participant, check_in=None)
+
+
+def mark_left(participant: RoomParticipant, *, check_in: str | None, note: str = "") -> Outcome:
+    """They have left: with a check-in (from `leave`), or without one (their last socket closed)."""
+    now = timezone.now()
+    participant.left_at = now
+    participant.stepped_out_at = None
+    participant.save(update_fields=["left_at", "stepped_out_at"])
+    hands = RoomAlert.objects.raised_hands().filter(session_id=participant.session_id, user_id=participant.user_id)
+    record_leave(participant.session, participant.user)
+    unchecked = not participant.is_leader and not check_in
+    deliveries = [participant_event(participant, left_without_check_in=unchecked)]
+    deliveries += [alert_event(hand) for hand in lower_hands(hands, actor=None)]
+    if check_in and not participant.is_leader:
+        alert = RoomAlert.objects.create(
+            session_id=participant.session_id,
+            user=participant.user,
+            kind=RoomAlert.Kind.CHECK_IN,
+            check_in=check_in,
+            had_note=bool(note),
+        )
+        deliveries.append(alert_event(alert, text=note or None))
+    elif unchecked:
+        # Kept for the follow-ups made when the session ends; shown on the roster only (a reload or a flaky
+        # phone would otherwise pile up cards in the leaders' inbox).
+        RoomAlert.objects.create(session_id=participant.session_id, user=participant.user, kind=RoomAlert.Kind.LEFT)
+    return Outcome(reply={}, deliveries=deliveries)
+
+
+# --- welfare prompts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def welfare_prompts(session: GroupSession) -> list[Delivery]:
+    """Prompt the leaders (once per time away) about anyone stepped out longer than the group's threshold."""
+    threshold = timezone.now() - timedelta(minutes=session.group.welfare_threshold_minutes)
+    prompted = RoomAlert.objects.filter(
+        session=session,
+        user_id=OuterRef("user_id"),
+        kind=RoomAlert.Kind.WELFARE,
+        created_at__gte=OuterRef("stepped_out_at"),
+    )
+    overdue = (
+        RoomParticipant.objects.in_room()
+        .select_for_update(of=("self",))
+        .select_related("user")
+        .filter(session=session, stepped_out_at__lte=threshold)
+        .exclude(Exists(prompted))
+    )
+    return [
+        alert_event(RoomAlert.objects.create(session=session, user=p.user, kind=RoomAlert.Kind.WELFARE))
+        for p in overdue
+    ]
