@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from care.models import FollowUp
-from tests.browser.conftest import axe_problems, context_for, site  # noqa: F401  (the site-wide fixtures)
+from tests.browser.conftest import axe_problems
 from tests.browser.keyboard import focused, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
