@@ -27,7 +27,10 @@ class FollowUpAdmin(TrusteeOnlyMixin, admin.ModelAdmin):
     list_filter = [OverdueFilter, "kind", "outcome", "group"]
     list_select_related = ["group", "owner"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in FollowUp._meta.fields]
+    # An open item's words are the leaders' (from their debrief): trustees see that it exists, its kind, owner
+    # and dates, as they see that a debrief happened, not what it says.
+    exclude = ["what"]
+    readonly_fields = [f.name for f in FollowUp._meta.fields if f.name != "what"]
 
     @admin.display(boolean=True, description="overdue")
     def is_overdue(self, obj: FollowUp) -> bool:

@@ -4,7 +4,7 @@ follow-up or a concern). Plain forms; the words are only ever shown to the peopl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -109,6 +109,8 @@ def message_leaders(request: HttpRequest, slug: str) -> HttpResponse:
 def follow_up_write(request: HttpRequest, pk: int) -> HttpResponse:
     """A leader writes to the member a follow-up is about."""
     follow_up = get_follow_up_for_leader(request.user, pk)
+    if follow_up.member_id is None:
+        raise Http404("This follow-up is not about one member.")
     existing = follow_up.conversations.first()
     if existing and request.method == "GET":
         return redirect("care:conversation", pk=existing.pk)

@@ -147,6 +147,8 @@ def start_conversation(
     elif follow_up is not None:
         if follow_up.group_id != group.pk:
             raise PermissionDenied("That follow-up belongs to another group.")
+        if follow_up.member_id is None:
+            raise ValidationError("This open item is not about one member: there is nobody to write to.")
         link = {"member": follow_up.member, "follow_up": follow_up, "concern": None}
     else:
         if concern.group_id != group.pk or not concern.leaders_may_read or concern.about_user_id == actor.pk:

@@ -1,7 +1,8 @@
-"""After the room closes: follow-ups (what a leader must still do for a member) and conversations.
+"""After the room closes: follow-ups (what a leader must still do after a session) and conversations.
 
 A follow-up holds who, what kind, when, who owns it, when it is due and how it ended: never anything the
-member wrote (in-session words are relayed live only and never kept).
+member wrote (in-session words are relayed live only and never kept). An open item from a leaders' debrief
+also holds what to do, in a leader's own words (encrypted), and may be about nobody in particular.
 """
 
 from datetime import datetime, time, timedelta
@@ -42,7 +43,12 @@ class FollowUpQuerySet(models.QuerySet):
 
 
 class FollowUp(models.Model):
-    """Something a group's leaders must still do for one member after a session."""
+    """Something a group's leaders must still do after a session: for one member, or an open item from a debrief.
+
+    Every kind but an open item names the member it is for (a check constraint). An open item may name a
+    member who came to the session, or nobody: "find a quieter room" is about the group, and making a
+    leader pick someone would put a false record against a person.
+    """
 
     class Kind(models.TextChoices):
         CONTACT = "contact", "Asked to be contacted"
@@ -51,6 +57,7 @@ class FollowUp(models.Model):
         TRIGGERED = "triggered", "Found something triggering (not acknowledged)"
         MESSAGE = "message", "Private message not acknowledged"
         WELFARE = "welfare", "Welfare prompt not acknowledged"
+        ITEM = "item", "Open item from a debrief"
 
     class Outcome(models.TextChoices):
         SPOKE = "spoke", "Spoke with them"
@@ -58,14 +65,22 @@ class FollowUp(models.Model):
         NO_ANSWER = "no_answer", "No answer"
         CONCERN = "concern", "Turned into a concern"
         NOT_NEEDED = "not_needed", "Not needed"
+        DONE = "done", "Done"
 
     group = models.ForeignKey("groups.SupportGroup", on_delete=models.CASCADE, related_name="follow_ups")
     session = models.ForeignKey(
         "group_sessions.GroupSession", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
     )
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups_about")
+    # Erasing a member's account deletes the follow-ups about them (peersupport/gdpr.py).
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups_about"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    happened_at = models.DateTimeField(help_text="When it happened in the session.")
+    happened_at = models.DateTimeField(help_text="When it happened in the session (an open item: its debrief).")
+    debrief = models.ForeignKey(
+        "wellbeing.Debrief", null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    what = EncryptedTextField(blank=True, help_text="An open item: what to do, in a leader's words.")
     created_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
     owner = models.ForeignKey(
@@ -88,8 +103,15 @@ class FollowUp(models.Model):
         indexes = [models.Index(fields=["group", "closed_at"]), models.Index(fields=["closed_at", "created_at"])]
         constraints = [
             # Made once per member, kind and session, however often the end-of-session sweep runs.
+            # (Open items are each their own: a debrief may hold two about the same person.)
             models.UniqueConstraint(
-                fields=["session", "member", "kind"], condition=Q(session__isnull=False), name="one_follow_up_per_kind"
+                fields=["session", "member", "kind"],
+                condition=Q(session__isnull=False) & ~Q(kind="item"),
+                name="one_follow_up_per_kind",
+            ),
+            models.CheckConstraint(condition=Q(kind="item") | Q(member__isnull=False), name="follow_up_names_a_member"),
+            models.CheckConstraint(
+                condition=~Q(kind="item") | Q(debrief__isnull=False), name="open_item_comes_from_a_debrief"
             ),
             models.CheckConstraint(
                 condition=Q(closed_at__isnull=True) | ~Q(outcome=""), name="closed_follow_up_has_outcome"
@@ -105,6 +127,22 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def short_label(self) -> str:
+        """Who or what it is about, for a button's accessible name and a confirmation."""
+        if self.member_id is not None:
+            return self.member.display_name
+        words = self.what.split()
+        return "“" + " ".join(words[:6]) + ("…" if len(words) > 6 else "") + "”"
+
+    @property
+    def outcome_choices(self) -> list[tuple[str, str]]:
+        """How it may end: an item about nobody cannot end with "spoke with them" or "no answer"."""
+        if self.member_id is None:
+            keep = (self.Outcome.DONE, self.Outcome.CONCERN, self.Outcome.NOT_NEEDED)
+            return [(outcome.value, outcome.label) for outcome in keep]
+        return list(self.Outcome.choices)
 
     @property
     def is_past_due(self) -> bool:

@@ -1,8 +1,10 @@
-"""care/ reacts to the sessions app through its signals (sessions/signals.py): the lower app never imports this one."""
+"""care/ reacts to the apps below it through their signals (sessions/signals.py, wellbeing/signals.py): the lower
+apps never import this one."""
 
 from django.dispatch import receiver
 
 from sessions.signals import checked_in_after_end, session_ended
+from wellbeing.signals import debrief_added
 
 
 @receiver(session_ended, dispatch_uid="care.follow_ups_when_a_session_ends")
@@ -17,3 +19,10 @@ def follow_up_late_check_in(sender, *, alert, **kwargs):
     from care.services import follow_up_for_late_check_in
 
     follow_up_for_late_check_in(alert)
+
+
+@receiver(debrief_added, dispatch_uid="care.follow_ups_from_a_debriefs_open_items")
+def follow_ups_from_open_items(sender, *, debrief, open_items, actor, **kwargs):
+    from care.open_items import follow_ups_from_debrief
+
+    return follow_ups_from_debrief(debrief, open_items=open_items, actor=actor)

@@ -118,9 +118,9 @@ def close_follow_up(follow_up: FollowUp, *, actor, outcome: str) -> FollowUp:
     """Close with an outcome (never any words). Closing one nobody had claimed makes the closer its owner."""
     if not _leads(actor, follow_up.group_id):
         raise PermissionDenied("Only the group's leaders can close its follow-ups.")
-    if outcome not in FollowUp.Outcome.values:
-        raise ValidationError({"outcome": "Please choose how it ended."})
     locked = _locked(follow_up)
+    if outcome not in dict(locked.outcome_choices):
+        raise ValidationError({"outcome": "Please choose how it ended."})
     if not locked.is_open:
         raise ValidationError("This follow-up is already closed.")
     now = timezone.now()

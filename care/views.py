@@ -29,7 +29,6 @@ def group_follow_ups(request: HttpRequest, slug: str) -> HttpResponse:
         "closed": list(
             follow_ups.filter(closed_at__isnull=False).order_by("-closed_at", "-id")[:RECENTLY_CLOSED_SHOWN]
         ),
-        "outcomes": FollowUp.Outcome.choices,
     }
     return render(request, "care/group_follow_ups.html", context)
 
@@ -47,7 +46,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"You have taken on the follow-up for {follow_up.member.display_name}.")
+        messages.success(request, f"You have taken on the follow-up for {follow_up.short_label}.")
     return _back(follow_up)
 
 
@@ -60,5 +59,5 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The follow-up for {follow_up.member.display_name} is closed.")
+        messages.success(request, f"The follow-up for {follow_up.short_label} is closed.")
     return _back(follow_up)

@@ -25,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from care.models import Conversation
+from care.models import Conversation, FollowUp
 from core.audit import record
 from core.models import AuditEvent
 from groups.models import Membership
@@ -117,6 +117,7 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
         for r in Removal.objects.filter(membership__user=user).select_related("membership__group")
     ]
     data["conversations_with_leaders"] = _conversations(user)
+    data["follow_ups_about_you"] = _follow_ups(user)
     data["audit_events_about_your_actions"] = [
         {"at": _iso(e.created_at), "action": e.action, "subject": e.subject_label}
         for e in AuditEvent.objects.filter(actor_id=user.pk).order_by("id")
@@ -165,6 +166,25 @@ def _conversations(user) -> list[dict]:
             ],
         }
         for c in found.order_by("created_at")
+    ]
+
+
+def _follow_ups(user) -> list[dict]:
+    """What a group's leaders noted to do for the member after a session (care/): the kind, when, how it
+    ended and, for an open item from a debrief, the leaders' words (about the member, so theirs to see; the
+    form tells leaders so). Not who wrote it or took it on. Items about nobody in particular are not here."""
+    found = FollowUp.objects.filter(member=user).select_related("group").order_by("created_at", "id")
+    return [
+        {
+            "group": f.group.name,
+            "kind": f.get_kind_display(),
+            "happened_at": _iso(f.happened_at),
+            "what_the_leaders_noted": f.what or None,
+            "status": "open" if f.is_open else "closed",
+            "outcome": f.get_outcome_display() or None,
+            "closed_at": _iso(f.closed_at),
+        }
+        for f in found
     ]
 
 

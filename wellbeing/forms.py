@@ -51,7 +51,8 @@ class DebriefForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Anything still open for next time: someone to check in with, a topic to come back to.",
+        help_text="A topic to come back to next time. Something someone needs to do? Add it as an open item "
+        "below, so it becomes a follow-up.",
     )
     how_we_are = forms.CharField(
         label="How are you, and your co-leaders?",

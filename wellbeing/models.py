@@ -197,6 +197,26 @@ class NoLeaderAlert(models.Model):
         return f"no-leader alert #{self.pk}"
 
 
+class PresenceWatch(models.Model):
+    """One row: how far the no-leader check can trust what it reads about who has a dashboard open.
+
+    Dashboards hold their place through sockets on the channel layer (Redis); while it is down, or while
+    the check itself cannot run, nobody's presence can be known. wellbeing/presence_watch.py keeps this row.
+    """
+
+    last_read_at = models.DateTimeField(null=True, blank=True, help_text="The last check that could read presence.")
+    unreadable_since = models.DateTimeField(null=True, blank=True, help_text="Set while presence cannot be read.")
+    readable_again_at = models.DateTimeField(
+        null=True, blank=True, help_text="When presence could last be read again: absences are counted from here."
+    )
+
+    class Meta:
+        verbose_name = "presence watch"
+
+    def __str__(self) -> str:
+        return "presence watch"
+
+
 # England's lines: the data migration (0002) seeds these; shown as they are if trustees hide every line.
 DEFAULT_CRISIS_LINES = [
     {

@@ -11,7 +11,9 @@ from django.utils import timezone
 from core.audit import record
 from groups.models import Membership, SupportGroup
 from members.roles import is_trustee
+from wellbeing.debrief_items import OpenItem, check_items
 from wellbeing.models import SAFETY_PLAN_SECTIONS, Debrief, SafetyPlan
+from wellbeing.signals import debrief_added
 
 SECTION_NAMES = [name for name, _, _ in SAFETY_PLAN_SECTIONS]
 MAX_SECTION_LENGTH = 4000
@@ -94,8 +96,20 @@ class DebriefRefused(Exception):
 
 
 @transaction.atomic
-def add_debrief(session, *, actor, how_it_went: str, carry_forward: str = "", how_we_are: str = "") -> Debrief:
-    """A leader of the group writes a debrief after the session has ended. Add-only; audited (without its words)."""
+def add_debrief(
+    session,
+    *,
+    actor,
+    how_it_went: str,
+    carry_forward: str = "",
+    how_we_are: str = "",
+    open_items: list[OpenItem] = (),
+) -> Debrief:
+    """A leader of the group writes a debrief after the session has ended. Add-only; audited (without its words).
+
+    Each open item becomes a follow-up for the group's leaders (care/ listens to debrief_added), in this
+    transaction: the debrief and its follow-ups are saved together or not at all.
+    """
     from sessions.models import GroupSession
 
     if not Membership.objects.active().leaders().filter(group_id=session.group_id, user=actor).exists():
@@ -104,6 +118,8 @@ def add_debrief(session, *, actor, how_it_went: str, carry_forward: str = "", ho
         raise DebriefRefused("A debrief is written once the session has ended.")
     if not how_it_went.strip():
         raise ValidationError({"how_it_went": "Please say a few words about how it went."})
+    open_items = list(open_items)
+    check_items(session, open_items)
     debrief = Debrief.objects.create(
         session=session,
         author=actor,
@@ -115,8 +131,18 @@ def add_debrief(session, *, actor, how_it_went: str, carry_forward: str = "", ho
         "wellbeing.debrief.added",
         actor=actor,
         subject=debrief,
-        data={"session": session.pk, "group": session.group_id, "carry_forward": bool(carry_forward.strip())},
+        data={
+            "session": session.pk,
+            "group": session.group_id,
+            "carry_forward": bool(carry_forward.strip()),
+            "open_items": len(open_items),
+        },
     )
+    responses = debrief_added.send(sender=Debrief, debrief=debrief, open_items=open_items, actor=actor)
+    made = sum(len(result or ()) for _, result in responses)
+    if made != len(open_items):
+        # Nobody turned the items into follow-ups: refuse rather than lose them (rolls the debrief back too).
+        raise RuntimeError(f"{len(open_items)} open items, {made} follow-ups made: is the care app installed?")
     return debrief
 
 

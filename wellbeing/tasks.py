@@ -22,6 +22,7 @@ from core.send_once import claim_mark
 from groups.models import Membership
 from sessions.models import GroupSession, RoomConnection, RoomParticipant
 from wellbeing.models import NoLeaderAlert
+from wellbeing.presence_watch import PresenceUnknown, counting_from
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +42,20 @@ def leaderless_since(session: GroupSession) -> datetime | None:
 
 @shared_task(name="wellbeing.check_for_leaderless_sessions")
 def check_for_leaderless_sessions() -> int:
-    """Record one alert per absence longer than NO_LEADER_AFTER and queue its email. Returns how many are new."""
+    """Record one alert per absence longer than NO_LEADER_AFTER and queue its email. Returns how many are new.
+
+    Only minutes in which presence could be read count (wellbeing/presence_watch.py): nothing is sent while
+    it cannot be, and an absence is counted from when it could be read again if that is later.
+    """
     now = timezone.now()
+    try:
+        watched_from = counting_from(now)
+    except PresenceUnknown:
+        return 0
     new = 0
     for session in GroupSession.objects.filter(status=GroupSession.Status.OPEN).only("pk", "opened_at", "starts_at"):
         since = leaderless_since(session)
-        if since is None or now - since < NO_LEADER_AFTER:
+        if since is None or now - max(since, watched_from or since) < NO_LEADER_AFTER:
             continue
         try:
             with transaction.atomic():

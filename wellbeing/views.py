@@ -16,6 +16,7 @@ from safeguarding.forms import posted
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user
 from wellbeing import services
+from wellbeing.debrief_items import item_formset, items_from
 from wellbeing.forms import DebriefForm, SafetyPlanForm
 from wellbeing.models import Debrief, SafetyPlan
 from wellbeing.permissions import get_shared_plan_for_leader, plans_shared_with
@@ -104,10 +105,14 @@ def shared_safety_plan(request: HttpRequest, slug: str, member_id: int) -> HttpR
 def session_debriefs(request: HttpRequest, session_id: int) -> HttpResponse:
     """The leaders' debriefs of one session, and the form for another (add-only: nothing here is edited)."""
     session, _ = get_session_for_user(request.user, session_id, leader=True)
-    form = DebriefForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    data = posted(request)
+    items = item_formset(data, session)
+    adding_a_row = data is not None and bool(data.get("more_items"))
+    # Adding a row is not saving: the words come back as they were, without "required" errors.
+    form = DebriefForm(initial=data.dict()) if adding_a_row else DebriefForm(data)
+    if data is not None and not adding_a_row and form.is_valid() and items.is_valid():
         try:
-            services.add_debrief(session, actor=request.user, **form.cleaned_data)
+            services.add_debrief(session, actor=request.user, open_items=items_from(items), **form.cleaned_data)
         except services.DebriefRefused as refusal:
             form.add_error(None, str(refusal))
         except ValidationError as exc:
@@ -121,6 +126,7 @@ def session_debriefs(request: HttpRequest, session_id: int) -> HttpResponse:
         "group": session.group,
         "debriefs": debriefs,
         "form": form,
+        "items": items,
         "can_add": session.status == GroupSession.Status.ENDED,
         "carried": services.open_carry_forward(session.group),
     }

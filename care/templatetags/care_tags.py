@@ -14,6 +14,16 @@ def session_follow_ups(session) -> list[FollowUp]:
 
 
 @register.simple_tag
+def debrief_follow_ups(session) -> list[FollowUp]:
+    """The follow-ups a session's debriefs' open items made, for the debrief page. One query."""
+    return list(
+        FollowUp.objects.filter(session=session, debrief__isnull=False)
+        .select_related("member", "owner")
+        .order_by("created_at", "id")
+    )
+
+
+@register.simple_tag
 def concern_conversation(concern):
     """The conversation started from a concern, if any (shown on its page to leaders and trustees). One query."""
     from care.models import Conversation

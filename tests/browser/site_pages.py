@@ -167,8 +167,10 @@ def _data_rights_records(cast) -> None:
 
 
 def _care_records(cast, past_session) -> None:
-    """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan, a debrief."""
+    """A crisis line (a transactional test may have flushed the seeded ones), a shared safety plan, a debrief
+    with two open items (follow-ups: one about the member, one about nobody in particular)."""
     from wellbeing import services as wellbeing
+    from wellbeing.debrief_items import OpenItem
     from wellbeing.models import CrisisLine, default_crisis_lines
 
     if not CrisisLine.objects.exists():
@@ -176,7 +178,13 @@ def _care_records(cast, past_session) -> None:
     wellbeing.save_safety_plan(
         user=cast.member, sections={"warning_signs": "Not sleeping."}, shared_groups=[cast.group]
     )
-    wellbeing.add_debrief(past_session, actor=cast.leader, how_it_went="Quiet, kind.", carry_forward="Call Mo.")
+    wellbeing.add_debrief(
+        past_session,
+        actor=cast.leader,
+        how_it_went="Quiet, kind.",
+        carry_forward="Sleep, again.",
+        open_items=[OpenItem("Call Mo on Friday.", cast.member.pk), OpenItem("Book the quieter room.")],
+    )
 
 
 # --- the list ---------------------------------------------------------------------------------------------

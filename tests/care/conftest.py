@@ -4,6 +4,7 @@ import pytest
 
 from sessions.models import GroupSession
 from sessions.room import dispatch, presence
+from tests.browser.conftest import context_for, site  # noqa: F401  (the site-wide page list's fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -47,7 +47,7 @@ INJECTED = [
     ("members/models.py", "from groups import models as group_models", "members is not allowed to import groups"),
     ("safeguarding/services.py", "from sessions.room import models", "safeguarding is not allowed to import sessions"),
     ("sessions/services.py", "from care import services as care", "sessions is not allowed to import care"),
-    ("care/services.py", "import wellbeing.models", "care is not allowed to import wellbeing"),
+    ("wellbeing/services.py", "import care.models", "wellbeing is not allowed to import care"),
     ("safeguarding/tasks.py", "from safeguarding import services", "safeguarding.tasks is not allowed to import"),
 ]
 

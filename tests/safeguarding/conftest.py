@@ -136,6 +136,7 @@ def one_of_everything(cast, session_factory):
     conversation = start_conversation(actor=cast.member, group=cast.group, body=value("body"))
     rows[("care.Message", "body")] = conversation.messages.get().pk
     from wellbeing import services as wellbeing_services
+    from wellbeing.debrief_items import OpenItem
     from wellbeing.models import SAFETY_PLAN_SECTIONS
 
     plan = wellbeing_services.save_safety_plan(
@@ -151,9 +152,11 @@ def one_of_everything(cast, session_factory):
         how_it_went=value("how_it_went"),
         carry_forward=value("carry_forward"),
         how_we_are=value("how_we_are"),
+        open_items=[OpenItem(value("what"))],
     )
     for name in ("how_it_went", "carry_forward", "how_we_are"):
         rows[("wellbeing.Debrief", name)] = debrief.pk
+    rows[("care.FollowUp", "what")] = debrief.follow_ups.get().pk
     return rows
 
 

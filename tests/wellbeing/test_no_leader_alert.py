@@ -1,8 +1,10 @@
 """No leader on an open session's dashboard for five minutes: the group's leaders are told, once, without content."""
 
+import logging
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
 from sessions.models import GroupSession, RoomConnection, RoomParticipant
@@ -107,3 +109,93 @@ def test_ended_or_scheduled_sessions_are_left_alone(cast, opened, session_factor
     session.save(update_fields=["status"])
     mailoutbox.clear()
     assert send_no_leader_alert(alert.pk) == 0 and not mailoutbox
+
+
+# --- presence that cannot be read is not absence ------------------------------------------------------------
+# Dashboards hold their place through sockets on the channel layer (Redis). While it is down nobody can
+# have a live dashboard, so the database says "no leader" whatever the leaders are doing. These tests point
+# the channel layer at a Redis port nobody listens on: a real connection refused, not a stand-in.
+
+
+@pytest.fixture
+def redis_down(settings):
+    from tests.fixtures.servers import free_port
+
+    def down():
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [f"redis://127.0.0.1:{free_port()}/0"]},
+            }
+        }
+
+    def back():
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+    down.back = back
+    return down
+
+
+def _minutes_pass(minutes: float, *, unwatched: bool = False) -> None:
+    """Move the watch's clock back, as if `minutes` had passed since presence could be read again (with beat's
+    check running every minute meanwhile), or, `unwatched`, since the check last ran at all."""
+    from wellbeing.models import PresenceWatch
+
+    field = "last_read_at" if unwatched else "readable_again_at"
+    PresenceWatch.objects.exclude(**{field: None}).update(**{field: F(field) - timedelta(minutes=minutes)})
+
+
+def test_nothing_is_sent_while_presence_cannot_be_read_and_the_warning_is_logged_once(
+    cast, opened, mailoutbox, check, redis_down, caplog
+):
+    session = opened(30)
+    redis_down()
+    with caplog.at_level(logging.WARNING, logger="wellbeing"):
+        assert check() == 0
+        assert check() == 0
+    assert not mailoutbox and not NoLeaderAlert.objects.exists()
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    message = warnings[0].getMessage()
+    for private in (str(session.pk), "Finding calm", cast.group.name, "127.0.0.1"):
+        assert private not in message
+
+
+def test_the_absence_clock_restarts_when_presence_can_be_read_again(cast, opened, mailoutbox, check, redis_down):
+    opened(30)  # no leader for half an hour, as far as the database can tell
+    redis_down()
+    assert check() == 0
+    redis_down.back()
+    assert check() == 0, "the outage's minutes do not count towards the five"
+    _minutes_pass(4)
+    assert check() == 0
+    _minutes_pass(2)
+    assert check() == 1, "five minutes after Redis came back, still nobody: the leaders are told"
+    assert len(mailoutbox) == 2
+
+
+def test_a_leader_back_on_the_dashboard_after_the_outage_means_no_alert(cast, opened, mailoutbox, check, redis_down):
+    session = opened(30)
+    seat = leader_seat(session, cast.leader, live=True)
+    assert check() == 0
+    redis_down()
+    RoomConnection.objects.filter(participant=seat).update(seen_at=timezone.now() - timedelta(minutes=20))
+    assert check() == 0
+    redis_down.back()
+    assert check() == 0
+    _minutes_pass(3)
+    RoomConnection.objects.filter(participant=seat).update(seen_at=timezone.now())  # the dashboard reconnected
+    _minutes_pass(3)
+    assert check() == 0 and not mailoutbox
+
+
+def test_minutes_the_check_could_not_run_do_not_count_either(cast, opened, mailoutbox, check):
+    """The beat and the broker share Redis in production: after an outage the first check finds stale rows."""
+    opened(30)
+    assert check() == 1  # the absence is noticed as usual
+    later = opened(30)
+    _minutes_pass(10, unwatched=True)  # the check has not run for ten minutes
+    assert check() == 0
+    assert not NoLeaderAlert.objects.filter(session=later).exists()
+    _minutes_pass(6)
+    assert check() == 1
