@@ -60,6 +60,7 @@ def credential_for(user, session_id: int) -> dict:
         name=user.display_name,
         is_leader=seat.is_leader,
         camera_off=camera_off,
+        ends_at=session.ends_at,
     )
     try:
         credential = provider().mint(caller)

@@ -55,3 +55,17 @@ def in_memory_layer(settings):
     """The in-memory channel layer, for tests that listen on a channel group themselves: Redis's pub/sub layer
     only lets a group take channels made in its own event loop (what the app sends is the same either way)."""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+JITSI_DOMAIN = "meet.example.test"
+
+
+@pytest.fixture
+def jitsi(settings):
+    """VIDEO_PROVIDER=jitsi for a self-hosted Jitsi Meet at JITSI_DOMAIN with a JWT app id and secret. Nothing
+    is listening there: Jitsi has no server API of ours to call, and the browser tests serve a double instead."""
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_DOMAIN = JITSI_DOMAIN
+    settings.JITSI_APP_ID = "peersupport-test"
+    settings.JITSI_APP_SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123456789"
+    return settings

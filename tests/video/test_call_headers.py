@@ -119,3 +119,11 @@ def test_an_incomplete_livekit_setup_is_reported_at_start(settings):
     assert [e.id for e in check_video_provider(None)] == ["peersupport.E010"]
     settings.LIVEKIT_API_SECRET = "secret"
     assert check_video_provider(None) == []
+
+
+def test_an_incomplete_jitsi_setup_is_reported_at_start(jitsi):
+    from peersupport.checks import check_video_provider
+
+    assert check_video_provider(None) == []
+    jitsi.JITSI_APP_SECRET = ""
+    assert [e.id for e in check_video_provider(None)] == ["peersupport.E011"]
