@@ -4,7 +4,10 @@ the deployment's provider, and an open session whose room people have come into.
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
+from core import live
 from sessions.models import GroupSession
 from tests.video.fake_livekit import FakeLiveKit
 
@@ -69,3 +72,30 @@ def jitsi(settings):
     settings.JITSI_APP_ID = "peersupport-test"
     settings.JITSI_APP_SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123456789"
     return settings
+
+
+@pytest.fixture
+def leaders_inbox(open_session, in_memory_layer):
+    """What the session's leaders' sockets receive (a channel of our own in their group)."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(live.leaders_group(open_session.pk), channel)
+
+    def read() -> list[dict]:
+        received = []
+        while True:
+            try:
+                message = async_to_sync(layer.receive)(channel) if _pending(layer, channel) else None
+            except Exception:
+                message = None
+            if message is None:
+                return received
+            received.append(message.get("payload", message))
+
+    return read
+
+
+def _pending(layer, channel) -> bool:
+    """Whether the in-memory layer holds a message for the channel (receive() would wait forever otherwise)."""
+    queue = getattr(layer, "channels", {}).get(channel)
+    return bool(queue) and not queue.empty()

@@ -78,9 +78,7 @@ def test_a_leader_is_the_moderator_and_still_cannot_record(jitsi, cast, open_ses
 def test_a_session_running_over_its_time_still_gives_a_token_that_outlives_the_click(
     jitsi, cast, session_factory, in_room, auth_client
 ):
-    late = session_factory(
-        cast.group, starts_in=timedelta(minutes=-100), length=timedelta(minutes=90)
-    )
+    late = session_factory(cast.group, starts_in=timedelta(minutes=-100), length=timedelta(minutes=90))
     late.status = GroupSession.Status.OPEN
     late.save(update_fields=["status"])
     in_room(late, cast.member, admitted=True)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from groups.models import Membership
 from safeguarding.services import remove_member
 from sessions.room.protocol import schema_mismatch
-from tests.video.test_moderation import JSON, credential, dashboard_action, leaders_inbox  # noqa: F401 (fixture)
+from tests.video.test_moderation import credential, dashboard_action
 
 
 @pytest.fixture
