@@ -14,9 +14,9 @@ import logging
 
 from celery import shared_task
 from django.db import transaction
-from django.templatetags.static import static
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.utils import timezone
 
 from core import live
@@ -158,9 +158,7 @@ def mute(seat: Seat, *, user: int) -> Outcome:
     name = participant.user.display_name
     video = provider()
     if video.kicks_in_browser:
-        return Outcome(
-            reply=error("not_embedded", f"To mute {name}, use their menu in the call's participant list.")
-        )
+        return Outcome(reply=error("not_embedded", f"To mute {name}, use their menu in the call's participant list."))
     if not video.reaches_call:
         return Outcome(reply=error("not_embedded", "The call is on another site: please mute them there."))
     try:
