@@ -32,6 +32,16 @@ def check_debug_with_public_host(app_configs, **kwargs):
                 id="peersupport.W001",
             )
         ]
+    if settings.VIDEO_PROVIDER == "jitsi" and not (
+        settings.JITSI_DOMAIN and settings.JITSI_APP_ID and settings.JITSI_APP_SECRET
+    ):
+        return [
+            Error(
+                "VIDEO_PROVIDER=jitsi needs JITSI_DOMAIN, JITSI_APP_ID and JITSI_APP_SECRET.",
+                hint="See docs/video.md.",
+                id="peersupport.E011",
+            )
+        ]
     return []
 
 
@@ -46,6 +56,16 @@ def check_video_provider(app_configs, **kwargs):
                 "VIDEO_PROVIDER=livekit needs LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET.",
                 hint="See docs/video.md.",
                 id="peersupport.E010",
+            )
+        ]
+    if settings.VIDEO_PROVIDER == "jitsi" and not (
+        settings.JITSI_DOMAIN and settings.JITSI_APP_ID and settings.JITSI_APP_SECRET
+    ):
+        return [
+            Error(
+                "VIDEO_PROVIDER=jitsi needs JITSI_DOMAIN, JITSI_APP_ID and JITSI_APP_SECRET.",
+                hint="See docs/video.md.",
+                id="peersupport.E011",
             )
         ]
     return []

@@ -20,7 +20,11 @@ SECRET_VARIABLES = (
     "EMAIL_HOST_PASSWORD",
     "POSTGRES_PASSWORD",
     "SENTRY_DSN",
+    "LIVEKIT_API_SECRET",
+    "JITSI_APP_SECRET",
 )
+# Jitsi's JWTs are signed with HS256 and this shared secret: a short one could be guessed offline from any token.
+JITSI_SECRET_MIN_LENGTH = 32
 
 
 def placeholder_problems(environ) -> list[str]:
@@ -43,6 +47,16 @@ def placeholder_problems(environ) -> list[str]:
         problems.append(
             f"DJANGO_SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} random characters "
             "(make keys prints one)."
+        )
+    jitsi_secret = environ.get("JITSI_APP_SECRET", "")
+    if (
+        environ.get("VIDEO_PROVIDER", "").strip().lower() == "jitsi"
+        and PLACEHOLDER not in jitsi_secret.lower()
+        and len(jitsi_secret.strip()) < JITSI_SECRET_MIN_LENGTH
+    ):
+        problems.append(
+            f"JITSI_APP_SECRET is too short: it signs every call's JWT, so it needs at least {JITSI_SECRET_MIN_LENGTH} "
+            "random characters, the same as the Jitsi server's app_secret."
         )
     keys = [key.strip() for key in environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if key.strip()]
     if PLACEHOLDER not in environ.get("FIELD_ENCRYPTION_KEYS", "").lower():

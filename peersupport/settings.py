@@ -438,13 +438,23 @@ CELERY_BEAT_SCHEDULE["wellbeing-check-for-leaderless-sessions"] = {
 }
 # The video call (sessions/video/, docs/video.md). "link": the leaders' meeting link behind a single-use ticket
 # (Zoom, Teams; the demo). "livekit": the call embedded in the room, a short-lived credential per member.
+# "jitsi": a self-hosted Jitsi Meet with JWT, embedded through its IFrame API, a JWT per member.
 VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "link").strip().lower()
-if VIDEO_PROVIDER not in {"link", "livekit"}:
-    raise ImproperlyConfigured(f"VIDEO_PROVIDER must be link or livekit, not {VIDEO_PROVIDER!r} (docs/video.md).")
+if VIDEO_PROVIDER not in {"link", "livekit", "jitsi"}:
+    raise ImproperlyConfigured(
+        f"VIDEO_PROVIDER must be link, livekit or jitsi, not {VIDEO_PROVIDER!r} (docs/video.md)."
+    )
 # LiveKit: the server's address for browsers (wss://...) and its API key pair (LiveKit Cloud or self-hosted).
 LIVEKIT_URL = os.environ.get("LIVEKIT_URL", "").strip()
 LIVEKIT_API_KEY = os.environ.get("LIVEKIT_API_KEY", "").strip()
 LIVEKIT_API_SECRET = os.environ.get("LIVEKIT_API_SECRET", "").strip()
+# Jitsi: the server's host name (no scheme: the IFrame API and the call are always https), and the JWT app id and
+# secret it was set up with (Prosody's app_id / app_secret).
+JITSI_DOMAIN = os.environ.get("JITSI_DOMAIN", "").strip().removeprefix("https://").strip("/")
+JITSI_APP_ID = os.environ.get("JITSI_APP_ID", "").strip()
+JITSI_APP_SECRET = os.environ.get("JITSI_APP_SECRET", "").strip()
+# Jitsi checks a JWT's expiry on every reconnect: it lives until the session's scheduled end plus this margin.
+JITSI_TOKEN_MARGIN_SECONDS = envint("JITSI_TOKEN_MARGIN_SECONDS", "900")
 # A call credential is checked at the first connect only: a short life means a removed member gets nothing new.
 VIDEO_CREDENTIAL_TTL_SECONDS = envint("VIDEO_CREDENTIAL_TTL_SECONDS", "90")
 # How long a moderation call to the video engine may take before the leader is told and Celery retries it.

@@ -16,6 +16,7 @@ from celery import shared_task
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.templatetags.static import static
 from django.utils import timezone
 
 from core import live
@@ -60,6 +61,7 @@ def credential_for(user, session_id: int) -> dict:
         name=user.display_name,
         is_leader=seat.is_leader,
         camera_off=camera_off,
+        ends_at=session.ends_at,
     )
     try:
         credential = provider().mint(caller)
@@ -94,7 +96,9 @@ def page_context(session: GroupSession, user, *, is_leader: bool) -> dict:
     return {
         "embedded": True,
         "provider": video.name,
-        "script": client.script,
+        # The engine's own script (Jitsi's IFrame API, from its server) or a vendored one of ours (LiveKit).
+        "script": client.script if client.script.startswith("https://") else static(client.script),
+        "module": static("js/call-jitsi.js" if video.name == "jitsi" else "js/call.js"),
         "waiting": waiting,
         "camera_off": camera_off,
         "is_leader": is_leader,
@@ -153,6 +157,8 @@ def mute(seat: Seat, *, user: int) -> Outcome:
     participant = participant_in_session(seat.session, user)
     name = participant.user.display_name
     video = provider()
+    if video.kicks_in_browser:
+        return Outcome(reply=error("not_embedded", f"To mute {name}, use their menu in the call's participant list."))
     if not video.reaches_call:
         return Outcome(reply=error("not_embedded", "The call is on another site: please mute them there."))
     try:
@@ -175,9 +181,31 @@ def _sessions_to_leave(removal: Removal) -> list[GroupSession]:
 @receiver(post_save, sender=Removal, dispatch_uid="sessions.call.removal_leaves_the_call")
 def removal_leaves_the_call(sender, instance: Removal, created: bool, **kwargs) -> None:
     """Every removal (dashboard or safeguarding) takes the person out of the call once it commits."""
-    if created and provider().reaches_call:
-        removal_pk = instance.pk
+    if not created:
+        return
+    video = provider()
+    removal_pk = instance.pk
+    if video.reaches_call:
         transaction.on_commit(lambda: take_out_of_call(removal_pk))
+    elif video.kicks_in_browser:
+        transaction.on_commit(lambda: ask_leaders_to_kick(removal_pk))
+
+
+def ask_leaders_to_kick(removal_pk: int) -> None:
+    """Jitsi: the leaders' embedded clients kick the person (static/js/call-jitsi.js, IFrame API kickParticipant).
+    The client knows people by their display name only (the IFrame API does not show the JWT's id); it kicks
+    when exactly one person in the call has that name, and asks the leader to do it otherwise."""
+    removal = Removal.objects.select_related("membership__user").get(pk=removal_pk)
+    name = removal.membership.user.display_name
+    for session in _sessions_to_leave(removal):
+        live.send(
+            live.leaders_group(session.pk),
+            to_browser(
+                "call_kick",
+                name=name,
+                message=f"{name} is removed here and cannot get back in; your call is taking them out of it.",
+            ),
+        )
 
 
 def take_out_of_call(removal_pk: int) -> None:

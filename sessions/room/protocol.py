@@ -237,6 +237,8 @@ TO_BROWSER: dict[str, ToBrowser] = {
     "call_muted": ToBrowser("every tab of the person a leader muted", ("message",)),
     "call_problem": ToBrowser("the session's leaders", ("message",)),
     "call_problem_solved": ToBrowser("the session's leaders", ("message",)),
+    # Jitsi: the call has no server API for us, so the leaders' embedded clients kick the person by name.
+    "call_kick": ToBrowser("the session's leaders", ("name", "message")),
 }
 
 _REQUIRED = {name: frozenset(spec.fields) for name, spec in TO_BROWSER.items()}

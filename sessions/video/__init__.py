@@ -6,7 +6,8 @@ describe its browser client (for the page and its Content-Security-Policy). `VID
 
 - `link`: today's behaviour for charities on Zoom or Teams. Nothing is embedded and nothing reaches the call.
 - `livekit`: the call embedded in the room; a short-lived token per member; moderation through RoomService.
-Jitsi is planned (docs/video.md says what it needs); a new engine is one more module with these five methods.
+- `jitsi`: the call embedded through Jitsi's IFrame API; a JWT per member; removal through the leaders' clients.
+A new engine is one more module with these five methods.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from django.conf import settings
@@ -37,6 +39,7 @@ class Caller:
     name: str
     is_leader: bool
     camera_off: bool = False
+    ends_at: datetime | None = None  # the session's scheduled end (Jitsi's token lives until then plus a margin)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class VideoProvider(Protocol):
     name: str
     # True when removal, mute and end reach the call itself (false for a plain link).
     reaches_call: bool
+    # True when the engine has no server API for us but a leader's embedded client can remove someone (Jitsi).
+    kicks_in_browser: bool
 
     def mint(self, caller: Caller) -> dict: ...
 
@@ -81,6 +86,10 @@ def _provider(name: str) -> VideoProvider:
         from sessions.video.livekit import LiveKitProvider
 
         return LiveKitProvider()
+    if name == "jitsi":
+        from sessions.video.jitsi import JitsiProvider
+
+        return JitsiProvider()
     from sessions.video.link import LinkProvider
 
     return LinkProvider()

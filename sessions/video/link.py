@@ -12,6 +12,7 @@ from sessions.video import Caller, Client, NotEmbedded
 class LinkProvider:
     name = "link"
     reaches_call = False
+    kicks_in_browser = False
 
     def mint(self, caller: Caller) -> dict:
         raise NotEmbedded("Members open the meeting through the join page.")

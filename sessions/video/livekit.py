@@ -47,6 +47,7 @@ def grants_for(caller: Caller) -> api.VideoGrants:
 class LiveKitProvider:
     name = "livekit"
     reaches_call = True
+    kicks_in_browser = False
 
     def __init__(self):
         self.url = settings.LIVEKIT_URL

@@ -4,6 +4,7 @@
 // handed straight to the client: it is never stored, shown or put in a URL. Moderation is not here: leaders
 // mute and remove through the dashboard's own actions, which our server carries out on the call's server.
 // Text goes in with textContent only.
+import { fetchCredential, renderWaitingList, say } from "./call-shared.js";
 
 const panel = document.getElementById("call");
 
@@ -15,7 +16,6 @@ if (panel && window.LivekitClient) {
   const lobby = el("call-lobby");
   const live = el("call-live");
   const tiles = el("call-tiles");
-  const status = el("call-status");
   const audio = el("call-audio");
   const joinButton = el("call-join");
   const micButton = el("call-mic");
@@ -26,34 +26,6 @@ if (panel && window.LivekitClient) {
   const people = new Map(); // identity -> { user_id, name, admitted, status, is_leader }
   const hands = new Set(); // user ids with a raised hand
   const cameraOff = new Set(); // user ids with a camera-off notice
-
-  function say(text, { pinned = false, isError = false } = {}) {
-    status.textContent = text;
-    if (!pinned) return;
-    const announcer = el("announce");
-    const announcerText = el("announce-text");
-    if (announcer && announcerText) {
-      announcerText.textContent = text;
-      announcer.classList.toggle("is-error", isError);
-      announcer.hidden = false;
-    }
-  }
-
-  function csrfToken() {
-    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return input ? input.value : "";
-  }
-
-  async function fetchCredential() {
-    const response = await fetch(panel.dataset.credentialUrl, {
-      method: "POST",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      credentials: "same-origin",
-      cache: "no-store",
-    });
-    const body = await response.json().catch(() => ({}));
-    return { ok: response.ok, body };
-  }
 
   // --- tiles -------------------------------------------------------------------------------------
 
@@ -149,7 +121,7 @@ if (panel && window.LivekitClient) {
   async function join() {
     joinButton.disabled = true;
     say("Joining the call…");
-    const { ok, body } = await fetchCredential().catch(() => ({ ok: false, body: {} }));
+    const { ok, body } = await fetchCredential(panel.dataset.credentialUrl).catch(() => ({ ok: false, body: {} }));
     if (!ok) {
       joinButton.disabled = false;
       if (body.code === "waiting") showWaiting(true);
@@ -244,20 +216,7 @@ if (panel && window.LivekitClient) {
   }
 
   function renderWaiting() {
-    const list = el("call-waiting-list");
-    if (!list) return;
-    const waiting = [...people.values()].filter((p) => !p.admitted && p.status !== "left" && p.status !== "removed");
-    list.replaceChildren(
-      ...waiting.map((p) => {
-        const item = el("tpl-call-waiting").content.firstElementChild.cloneNode(true);
-        field(item, "name").textContent = p.name;
-        field(item, "name-again").textContent = ` ${p.name}`;
-        item.querySelector("input[name=user]").value = p.user_id;
-        return item;
-      }),
-    );
-    el("call-waiting-empty").hidden = waiting.length > 0;
-    el("call-admit-all").hidden = waiting.length === 0;
+    renderWaitingList(people.values());
   }
 
   document.addEventListener("room:message", (event) => {

@@ -61,6 +61,19 @@ def test_a_placeholder_email_password_is_refused():
     ]
 
 
+def test_a_placeholder_or_short_video_secret_is_refused():
+    assert placeholder_problems({**PRODUCTION, "LIVEKIT_API_SECRET": "change-me"}) == [
+        "LIVEKIT_API_SECRET still holds the placeholder 'change-me' from .env.example (make keys prints fresh values)."
+    ]
+    assert placeholder_problems({**PRODUCTION, "VIDEO_PROVIDER": "jitsi", "JITSI_APP_SECRET": "Change-Me-please"}) == [
+        "JITSI_APP_SECRET still holds the placeholder 'change-me' from .env.example (make keys prints fresh values)."
+    ]
+    short = placeholder_problems({**PRODUCTION, "VIDEO_PROVIDER": "jitsi", "JITSI_APP_SECRET": "s3cret"})
+    assert len(short) == 1 and short[0].startswith("JITSI_APP_SECRET is too short") and "s3cret" not in short[0]
+    assert placeholder_problems({**PRODUCTION, "VIDEO_PROVIDER": "jitsi", "JITSI_APP_SECRET": "x9" * 20}) == []
+    assert placeholder_problems({**PRODUCTION, "VIDEO_PROVIDER": "link", "JITSI_APP_SECRET": ""}) == []
+
+
 def test_development_mode_does_not_refuse_placeholders():
     result = run_manage("check", env={"DJANGO_DEBUG": "true", "DJANGO_SECRET_KEY": "change-me"})
     assert result.returncode == 0, result.stderr

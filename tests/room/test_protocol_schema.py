@@ -15,7 +15,7 @@ from tests.room.conftest import drain, joined, receive_until
 ROOT = Path(__file__).resolve().parents[2]
 # Sent by the video call's actions and tasks; their frames are read in tests/video (over the channel layer),
 # and, like every message, they can only be made through to_browser, which checks them against the schema.
-CALL_TYPES = {"call_admitted", "call_muted", "call_problem", "call_problem_solved"}
+CALL_TYPES = {"call_admitted", "call_muted", "call_problem", "call_problem_solved", "call_kick"}
 
 
 # --- the schema itself ------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def _js(name: str) -> str:
 
 def test_the_scripts_handle_exactly_the_types_the_server_sends():
     handled = set()
-    for name in ("room.js", "dashboard.js", "call.js"):
+    for name in ("room.js", "dashboard.js", "call.js", "call-jitsi.js"):
         source = _js(name)
         handled |= set(re.findall(r'case "([a-z_]+)":', source))
         handled |= set(re.findall(r'\b(?:data|answer|body)\.type [!=]== "([a-z_]+)"', source))

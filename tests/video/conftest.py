@@ -4,7 +4,10 @@ the deployment's provider, and an open session whose room people have come into.
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
+from core import live
 from sessions.models import GroupSession
 from tests.video.fake_livekit import FakeLiveKit
 
@@ -55,3 +58,44 @@ def in_memory_layer(settings):
     """The in-memory channel layer, for tests that listen on a channel group themselves: Redis's pub/sub layer
     only lets a group take channels made in its own event loop (what the app sends is the same either way)."""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+JITSI_DOMAIN = "meet.example.test"
+
+
+@pytest.fixture
+def jitsi(settings):
+    """VIDEO_PROVIDER=jitsi for a self-hosted Jitsi Meet at JITSI_DOMAIN with a JWT app id and secret. Nothing
+    is listening there: Jitsi has no server API of ours to call, and the browser tests serve a double instead."""
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_DOMAIN = JITSI_DOMAIN
+    settings.JITSI_APP_ID = "peersupport-test"
+    settings.JITSI_APP_SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123456789"
+    return settings
+
+
+@pytest.fixture
+def leaders_inbox(open_session, in_memory_layer):
+    """What the session's leaders' sockets receive (a channel of our own in their group)."""
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(live.leaders_group(open_session.pk), channel)
+
+    def read() -> list[dict]:
+        received = []
+        while True:
+            try:
+                message = async_to_sync(layer.receive)(channel) if _pending(layer, channel) else None
+            except Exception:
+                message = None
+            if message is None:
+                return received
+            received.append(message.get("payload", message))
+
+    return read
+
+
+def _pending(layer, channel) -> bool:
+    """Whether the in-memory layer holds a message for the channel (receive() would wait forever otherwise)."""
+    queue = getattr(layer, "channels", {}).get(channel)
+    return bool(queue) and not queue.empty()

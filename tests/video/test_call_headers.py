@@ -119,3 +119,47 @@ def test_an_incomplete_livekit_setup_is_reported_at_start(settings):
     assert [e.id for e in check_video_provider(None)] == ["peersupport.E010"]
     settings.LIVEKIT_API_SECRET = "secret"
     assert check_video_provider(None) == []
+
+
+def test_an_incomplete_jitsi_setup_is_reported_at_start(jitsi):
+    from peersupport.checks import check_video_provider
+
+    assert check_video_provider(None) == []
+    jitsi.JITSI_APP_SECRET = ""
+    assert [e.id for e in check_video_provider(None)] == ["peersupport.E011"]
+
+
+@pytest.mark.parametrize("page", ["room", "dashboard"])
+def test_with_jitsi_the_call_pages_open_script_and_frame_to_the_jitsi_origin_only(jitsi, pages, page, auth_client):
+    user, url = pages[page]
+    response = auth_client(user).get(url)
+    assert response.status_code == 200
+    csp = directives(response)
+    assert csp["script-src"] == ["'self'", "https://meet.example.test"]
+    assert csp["frame-src"] == ["'self'", "https://meet.example.test"]
+    assert csp["connect-src"] == ["'self'"]  # the page talks to Jitsi's frame by postMessage only
+    strict = parse_policy(SITE_POLICY)
+    assert set(csp) == set(strict) | {"frame-src"}
+    assert all(csp[name] == values for name, values in strict.items() if name != "script-src")
+    assert response["Permissions-Policy"] == (
+        'camera=(self "https://meet.example.test"), microphone=(self "https://meet.example.test"), '
+        "geolocation=(), interest-cohort=()"
+    )
+    content = response.content.decode()
+    assert '<script src="https://meet.example.test/external_api.js"></script>' in content
+    assert "js/call-jitsi.js" in content and "js/call.js" not in content
+
+
+def test_with_jitsi_other_pages_keep_the_strict_policy(jitsi, cast, open_session, auth_client):
+    client = auth_client(cast.member)
+    for url in (
+        reverse("sessions:detail", args=[open_session.pk]),
+        reverse("sessions:join", args=[open_session.pk]),
+        reverse("home"),
+    ):
+        response = client.get(url)
+        assert directives(response) == parse_policy(SITE_POLICY), url
+        assert response["Permissions-Policy"] == PERMISSIONS_POLICY, url
+        assert "meet.example.test" not in response.content.decode()
+    refused = auth_client(cast.outsider).get(reverse("sessions:room", args=[open_session.pk]))
+    assert refused.status_code == 404 and directives(refused) == parse_policy(SITE_POLICY)

@@ -5,11 +5,8 @@ the removal still holds in our app, the leaders are told, and no new credential 
 import time
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.urls import reverse
 
-from core import live
 from groups.models import Membership
 from safeguarding.models import Removal
 from safeguarding.services import remove_member
@@ -25,33 +22,6 @@ def dashboard_action(client, session, **data):
 
 def credential(client, session):
     return client.post(reverse("sessions:call_credential", args=[session.pk]), **JSON)
-
-
-@pytest.fixture
-def leaders_inbox(open_session, in_memory_layer):
-    """What the session's leaders' sockets receive (a channel of our own in their group)."""
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(live.leaders_group(open_session.pk), channel)
-
-    def read() -> list[dict]:
-        received = []
-        while True:
-            try:
-                message = async_to_sync(layer.receive)(channel) if _pending(layer, channel) else None
-            except Exception:
-                message = None
-            if message is None:
-                return received
-            received.append(message.get("payload", message))
-
-    return read
-
-
-def _pending(layer, channel) -> bool:
-    """Whether the in-memory layer holds a message for the channel (receive() would wait forever otherwise)."""
-    queue = getattr(layer, "channels", {}).get(channel)
-    return bool(queue) and not queue.empty()
 
 
 @pytest.fixture

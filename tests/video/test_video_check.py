@@ -36,7 +36,7 @@ def test_the_check_fails_with_the_wrong_key_pair(fake_livekit, settings):
         call_command("video_check", stdout=StringIO())
 
 
-def test_the_check_is_for_livekit_only(settings):
+def test_the_check_is_for_livekit_or_jitsi_only(settings):
     settings.VIDEO_PROVIDER = "link"
-    with pytest.raises(CommandError, match="for livekit"):
+    with pytest.raises(CommandError, match="for livekit or jitsi"):
         call_command("video_check", stdout=StringIO())

@@ -2,6 +2,9 @@
 
     python manage.py video_check
 
+(With VIDEO_PROVIDER=jitsi it runs sessions/video/jitsi_check.py instead: the JWTs' claims and the IFrame API's
+reachability, and a list of the server settings it cannot see.)
+
 1. RoomService answers with our API key pair.
 2. A member's token carries exactly the grants we intend: one room, no roomAdmin, no roomRecord, no data channel,
    camera and microphone only, a life of a minute or two.
@@ -25,11 +28,13 @@ from sessions.video import Caller, VideoUnreachable, identity_for, provider
 
 
 class Command(BaseCommand):
-    help = "Prove, against the configured LiveKit server, what a member's token can and cannot do."
+    help = "Prove, against the configured LiveKit or Jitsi server, what a member's credential can and cannot do."
 
     def handle(self, *args, **options):
+        if settings.VIDEO_PROVIDER == "jitsi":
+            return self._jitsi()
         if settings.VIDEO_PROVIDER != "livekit":
-            raise CommandError(f"VIDEO_PROVIDER is {settings.VIDEO_PROVIDER!r}: this check is for livekit.")
+            raise CommandError(f"VIDEO_PROVIDER is {settings.VIDEO_PROVIDER!r}: this check is for livekit or jitsi.")
         video = provider()
         room = f"video-check-{secrets.token_urlsafe(12)}"
         failed = 0
@@ -79,6 +84,21 @@ class Command(BaseCommand):
         if failed:
             raise CommandError(f"{failed} step(s) failed.")
         self.stdout.write(self.style.SUCCESS("The LiveKit deployment behaves as the app expects."))
+
+    def _jitsi(self) -> None:
+        from sessions.video import jitsi_check
+
+        failed = 0
+
+        def step(ok: bool, text: str) -> None:
+            nonlocal failed
+            failed += 0 if ok else 1
+            self.stdout.write(("  ok    " if ok else "  FAIL  ") + text)
+
+        jitsi_check.check(step, self.stdout.write)
+        if failed:
+            raise CommandError(f"{failed} step(s) failed.")
+        self.stdout.write(self.style.SUCCESS("The Jitsi tokens and IFrame API are as the app expects."))
 
     async def _as_member(self, token: str, method: str, request) -> bool:
         """True when RoomService refuses the member's own token for this moderation request."""
