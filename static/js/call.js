@@ -44,8 +44,8 @@ if (panel && window.LivekitClient) {
     return input ? input.value : "";
   }
 
-  async function fetchCredential() {
-    const response = await fetch(panel.dataset.credentialUrl, {
+  async function fetchCredential(url) {
+    const response = await fetch(url, {
       method: "POST",
       headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
       credentials: "same-origin",
@@ -146,10 +146,10 @@ if (panel && window.LivekitClient) {
 
   // --- joining and leaving -----------------------------------------------------------------------
 
-  async function join() {
+  async function join(url = panel.dataset.credentialUrl) {
     joinButton.disabled = true;
     say("Joining the call…");
-    const { ok, body } = await fetchCredential().catch(() => ({ ok: false, body: {} }));
+    const { ok, body } = await fetchCredential(url).catch(() => ({ ok: false, body: {} }));
     if (!ok) {
       joinButton.disabled = false;
       if (body.code === "waiting") showWaiting(true);
@@ -194,7 +194,27 @@ if (panel && window.LivekitClient) {
     await fillDevices();
     render();
     say("You're in the call.");
+    return true;
   }
+
+  // Leave whichever room we are in, quietly, and join another with a credential from `url` (a word in private,
+  // static/js/private-word.js, and back to the group call). The microphone stays as it was.
+  async function switchTo(url) {
+    const micWasOn = Boolean(room && room.localParticipant.isMicrophoneEnabled);
+    if (room) {
+      const old = room;
+      room = null;
+      if (old.removeAllListeners) old.removeAllListeners();
+      await old.disconnect();
+    }
+    tiles.replaceChildren();
+    audio.replaceChildren();
+    const joined = await join(url);
+    if (joined && micWasOn) await room.localParticipant.setMicrophoneEnabled(true).catch(() => {});
+    render();
+    return Boolean(joined);
+  }
+  window.PeerSupportCall = { switchTo, groupUrl: panel.dataset.credentialUrl, inCall: () => Boolean(room) };
 
   function left(message) {
     if (room) {
@@ -214,7 +234,7 @@ if (panel && window.LivekitClient) {
     lobby.hidden = waiting || Boolean(room);
   }
 
-  joinButton.addEventListener("click", join);
+  joinButton.addEventListener("click", () => join());
   el("call-leave").addEventListener("click", async () => {
     if (room) await room.disconnect();
     left("You left the call. The room stays open for you.");
