@@ -203,6 +203,7 @@ def decline(seat: Seat) -> Outcome:
     return Outcome(
         reply=done("private_word_decline", "That's fine. You stay with the group."),
         deliveries=[
+            _to(word.member_id, "private_word_ended", word, message="That's fine. You stay with the group."),
             _to(word.leader_id, "private_word_ended", word, message=f"{member} would rather not just now."),
             _leaders_event(word),
         ],

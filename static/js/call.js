@@ -52,7 +52,7 @@ if (panel && window.LivekitClient) {
       cache: "no-store",
     });
     const body = await response.json().catch(() => ({}));
-    return { ok: response.ok, body };
+    return { ok: response.ok, body, status: response.status };
   }
 
   // --- tiles -------------------------------------------------------------------------------------
@@ -146,10 +146,16 @@ if (panel && window.LivekitClient) {
 
   // --- joining and leaving -----------------------------------------------------------------------
 
-  async function join(url = panel.dataset.credentialUrl) {
+  async function join(url = panel.dataset.credentialUrl, { retry = false } = {}) {
     joinButton.disabled = true;
     say("Joining the call…");
-    const { ok, body } = await fetchCredential(url).catch(() => ({ ok: false, body: {} }));
+    let { ok, body, status } = await fetchCredential(url).catch(() => ({ ok: false, body: {}, status: 0 }));
+    // Moved between rooms without a click (a word in private): a passing fault of the server or the network
+    // is tried again after a moment, with jitter, rather than leaving the person outside every call.
+    for (let attempt = 0; retry && !ok && (status === 0 || status >= 500) && attempt < 3; attempt += 1) {
+      await new Promise((resolve) => window.setTimeout(resolve, 500 + Math.random() * 1000));
+      ({ ok, body, status } = await fetchCredential(url).catch(() => ({ ok: false, body: {}, status: 0 })));
+    }
     if (!ok) {
       joinButton.disabled = false;
       if (body.code === "waiting") showWaiting(true);
@@ -209,7 +215,7 @@ if (panel && window.LivekitClient) {
     }
     tiles.replaceChildren();
     audio.replaceChildren();
-    const joined = await join(url);
+    const joined = await join(url, { retry: true });
     if (joined && micWasOn) await room.localParticipant.setMicrophoneEnabled(true).catch(() => {});
     render();
     return Boolean(joined);

@@ -22,6 +22,7 @@ if (box && window.PeerSupportCall) {
 
   function say(text) {
     status.textContent = text || "";
+    if (!isLeader && text) box.hidden = false;
   }
 
   function mine() {
@@ -76,7 +77,7 @@ if (box && window.PeerSupportCall) {
       const invited = word && word.state === "invited";
       el("private-word-invitation").hidden = !invited;
       if (invited) el("private-word-invitation-text").textContent = `${word.leader} would like a word in private.`;
-      box.hidden = !word;
+      box.hidden = !word && !status.textContent; // the last news ("back with the group") stays readable
     }
   }
 
@@ -150,7 +151,6 @@ if (box && window.PeerSupportCall) {
         if (word) word.state = "started";
         else await refresh();
         render();
-        withText.textContent = data.message;
         await toPrivate();
         break;
       }
