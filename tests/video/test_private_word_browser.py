@@ -51,7 +51,8 @@ def test_a_leader_takes_a_member_aside_and_both_come_back_to_the_group(
     expect(section.get_by_label("Member")).to_have_value(str(cast.member.pk))
     press(leader, section.get_by_role("button", name="Ask for a word in private"))
     expect(leader.locator("#private-word-with")).to_have_text("Waiting for Member Mo to answer.")
-    expect(co_leader.locator("#private-word-list")).to_have_text("Leader Lee has asked Member Mo for a word in private.")
+    asked = "Leader Lee has asked Member Mo for a word in private."
+    expect(co_leader.locator("#private-word-list")).to_have_text(asked)
 
     # The member is asked calmly, and can say yes or "not now".
     invitation = member.locator("#private-word-invitation")
