@@ -19,8 +19,10 @@ if (panel && toggle) {
 
   for (const type of ["pointerdown", "keydown"]) document.addEventListener(type, () => (used = true), true);
 
+  // Our own record of a click, tap or key press since this page loaded (navigator.userActivation would do, but
+  // it also counts script-driven activations, e.g. from automation, and we want the person's own).
   function userHasActed() {
-    return used || Boolean(navigator.userActivation && navigator.userActivation.hasBeenActive);
+    return used;
   }
 
   function soundOn() {
