@@ -242,9 +242,9 @@ HANDLERS = {
 
 def private_credential_for(user, session_id: int) -> dict:
     """A token to the private room, for one of its two people only, after the group call's checks. RoomRefused."""
+    session, _ = get_room_for_user(user, session_id)  # 404 / PermissionDenied (removed) / RoomNotOpen: first
     if not offered():
         raise RoomRefused("not_embedded", NOT_OFFERED)
-    session, _ = get_room_for_user(user, session_id)  # 404 / PermissionDenied (removed) / RoomNotOpen
     seat = current_seat(session_id, user)
     if seat.participant.left_at is not None:
         raise RoomRefused("not_in_room", "Please open the room page to come in.")

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from sessions.room.admission import RoomNotOpen, RoomRefused, current_seat
+from sessions.room.admission import RoomNotOpen, RoomRefused, current_seat, get_room_for_user
 from sessions.room.private_word import current_words, private_credential_for
 from sessions.room.protocol import error
 
@@ -36,7 +36,14 @@ def private_credential(request: HttpRequest, session_id: int) -> JsonResponse:
 @require_GET
 def private_words(request: HttpRequest, session_id: int) -> JsonResponse:
     try:
+        get_room_for_user(request.user, session_id)  # 404 for anyone outside the group, as every room URL
         seat = current_seat(session_id, request.user)
+    except Http404:
+        return JsonResponse(error("not_found", "No such session."), status=404)
+    except RoomNotOpen as exc:
+        return JsonResponse(error("not_open", str(exc)), status=409)
+    except PermissionDenied as exc:
+        return JsonResponse(error("forbidden", str(exc)), status=403)
     except RoomRefused as exc:
         return JsonResponse(error(exc.code, exc.message), status=403 if exc.code != "not_open" else 409)
     return JsonResponse({"words": current_words(session_id, request.user, is_leader=seat.is_leader)})
