@@ -20,8 +20,11 @@ if (box && window.PeerSupportCall) {
   let inPrivate = false;
   let finished = false;
 
-  function say(text) {
+  // Announced to screen readers always; shown only when the same words are not already on screen (the
+  // invitation, "You're in a private word with …").
+  function say(text, { shown = true } = {}) {
     status.textContent = text || "";
+    status.classList.toggle("visually-hidden", !shown);
     if (!isLeader && text) box.hidden = false;
   }
 
@@ -89,7 +92,7 @@ if (box && window.PeerSupportCall) {
       say("The private word could not be joined just now. You can end it and stay with the group.");
       return;
     }
-    say(withText.textContent);
+    say(withText.textContent, { shown: false });
   }
 
   async function backToGroup(message) {
@@ -144,7 +147,7 @@ if (box && window.PeerSupportCall) {
       case "private_word_invited":
         words.set(data.word, { id: data.word, state: "invited", leader: data.leader, leader_id: null, member_id: me });
         render();
-        say(data.message);
+        say(data.message, { shown: false });
         break;
       case "private_word_started": {
         const word = words.get(data.word);
