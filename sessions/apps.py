@@ -10,6 +10,7 @@ class GroupSessionsConfig(AppConfig):
     def ready(self) -> None:
         # The video call (sessions/call.py): its removal signal, its Celery tasks, and its room actions.
         from sessions import call, receivers  # noqa: F401  (receivers: safeguarding's signals)
-        from sessions.room import dispatch
+        from sessions.room import dispatch, private_word
 
         dispatch.HANDLERS.update(call.HANDLERS)
+        dispatch.HANDLERS.update(private_word.HANDLERS)  # a word in private, and its removal and end receivers

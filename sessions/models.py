@@ -352,4 +352,4 @@ class CalendarFeed(models.Model):
 # The live room's models live with the rest of the room (sessions/room/models.py) but belong to this app:
 # Django registers an app's models when it imports `<app>.models`, so they are imported here, by name.
 # At the end, because they refer to GroupSession by its string label only and need nothing above loaded.
-from sessions.room.models import RoomAlert, RoomConnection, RoomParticipant  # noqa: E402,F401
+from sessions.room.models import PrivateWord, RoomAlert, RoomConnection, RoomParticipant  # noqa: E402,F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sessions import call_views, views
+from sessions.room import private_word_views
 from sessions.room import views as room_views
 
 app_name = "sessions"
@@ -38,4 +39,7 @@ urlpatterns = [
     path("<int:session_id>/dashboard/snapshot.json", room_views.dashboard_snapshot, name="dashboard_snapshot"),
     # The embedded video call (sessions/call_views.py): a credential at the moment of joining.
     path("<int:session_id>/room/call/", call_views.call_credential, name="call_credential"),
+    # A word in private (sessions/room/private_word_views.py).
+    path("<int:session_id>/room/call/private/", private_word_views.private_credential, name="private_credential"),
+    path("<int:session_id>/room/private-words.json", private_word_views.private_words, name="private_words"),
 ]

@@ -8,6 +8,7 @@ and a Redis outage. No free text is ever stored here: chat, private messages, tr
 check-in notes are relayed live only. An alert row says *that* something happened, never *what* was said.
 """
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -152,3 +153,62 @@ class RoomAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.user} in session {self.session_id}"
+
+
+def new_private_room_name() -> str:
+    """An unguessable name for one private word's call room: random, never derived from ids or names."""
+    return "pw-" + secrets.token_urlsafe(24)
+
+
+class PrivateWordQuerySet(models.QuerySet):
+    def current(self):
+        """Invited or under way: not yet ended."""
+        return self.filter(ended_at__isnull=True)
+
+
+class PrivateWord(models.Model):
+    """A leader's "word in private" with one member: a second, two-person call (sessions/room/private_word.py).
+
+    Holds who and when only: nothing said in it is ever stored (the engine relays it; nothing records it).
+    """
+
+    class Ending(models.TextChoices):
+        DECLINED = "declined", "Not now"
+        ENDED = "ended", "Ended by one of them"
+        REMOVED = "removed", "The member was removed from the session"
+        LEFT = "left", "One of them left the room"
+        SESSION_ENDED = "session_ended", "The session ended"
+
+    session = models.ForeignKey("group_sessions.GroupSession", on_delete=models.CASCADE, related_name="private_words")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    room = models.CharField(max_length=64, unique=True, default=new_private_room_name, editable=False)
+    invited_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ending = models.CharField(max_length=16, choices=Ending.choices, blank=True)
+
+    objects = PrivateWordQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One private word at a time for each member and for each leader, however many tabs race.
+            models.UniqueConstraint(
+                fields=["session", "member"], condition=Q(ended_at__isnull=True), name="one_private_word_per_member"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "leader"], condition=Q(ended_at__isnull=True), name="one_private_word_per_leader"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"private word in session {self.session_id}"
+
+    def audit_label(self) -> str:
+        return f"private word #{self.pk} in session {self.session_id}"
+
+    @property
+    def state(self) -> str:
+        if self.ended_at:
+            return "ended"
+        return "started" if self.started_at else "invited"

@@ -23,8 +23,13 @@ def enter(session: GroupSession, membership: Membership, *, channel_name: str | 
     """The person opened the room (page or socket): they are present. Idempotent across tabs and processes."""
     user = membership.user
     now = timezone.now()
+    # Without a waiting room everyone may join the call at once: "let in" on arrival, so that the leaders' list
+    # of who is waiting (and its sound, static/js/call-sound.js) and a word in private see them as in.
+    admitted_at = None if session.group.waiting_room else now
     participant, created = RoomParticipant.objects.select_for_update().get_or_create(
-        session=session, user=user, defaults={"is_leader": membership.is_leader, "joined_at": now}
+        session=session,
+        user=user,
+        defaults={"is_leader": membership.is_leader, "joined_at": now, "admitted_at": admitted_at},
     )
     participant.session = session
     returning = participant.left_at is not None

@@ -89,6 +89,11 @@ TYPES: dict[str, MessageType] = {
     "admit": MessageType(leader_only=True, fields={"user": Field(int)}),
     "admit_all": MessageType(leader_only=True),
     "mute": MessageType(leader_only=True, fields={"user": Field(int)}),
+    # A word in private (sessions/room/private_word.py): a leader asks, the member answers, either of them ends.
+    "private_word_invite": MessageType(leader_only=True, fields={"user": Field(int)}),
+    "private_word_accept": MessageType(member_only=True),
+    "private_word_decline": MessageType(member_only=True),
+    "private_word_end": MessageType(),
     "make_concern": MessageType(
         leader_only=True,
         fields={"alert": Field(int), "text": Field(str), "category": Field(str), "risk_level": Field(str)},
@@ -239,6 +244,17 @@ TO_BROWSER: dict[str, ToBrowser] = {
     "call_problem_solved": ToBrowser("the session's leaders", ("message",)),
     # Jitsi: the call has no server API for us, so the leaders' embedded clients kick the person by name.
     "call_kick": ToBrowser("the session's leaders", ("name", "message")),
+    # A word in private (sessions/room/private_word.py): the two people in it, and the session's leaders.
+    "private_word_invited": ToBrowser(
+        "every tab of the member a leader asked for a word in private", ("session_id", "word", "leader", "message")
+    ),
+    "private_word_started": ToBrowser(
+        "every tab of the leader and the member in it", ("session_id", "word", "message")
+    ),
+    "private_word_ended": ToBrowser(
+        "every tab of the leader and the member it was between", ("session_id", "word", "message")
+    ),
+    "private_word": ToBrowser("the session's leaders: who is with whom, never anything said", ("word",)),
 }
 
 _REQUIRED = {name: frozenset(spec.fields) for name, spec in TO_BROWSER.items()}

@@ -18,7 +18,7 @@ export async function fetchCredential(url) {
     cache: "no-store",
   });
   const body = await response.json().catch(() => ({}));
-  return { ok: response.ok, body };
+  return { ok: response.ok, body, status: response.status };
 }
 
 // The call's own status line; `pinned` also shows it in the page's announcer (errors, being let in).

@@ -118,10 +118,16 @@ if (panel && window.LivekitClient) {
 
   // --- joining and leaving -----------------------------------------------------------------------
 
-  async function join() {
+  async function join(url = panel.dataset.credentialUrl, { retry = false } = {}) {
     joinButton.disabled = true;
     say("Joining the call…");
-    const { ok, body } = await fetchCredential(panel.dataset.credentialUrl).catch(() => ({ ok: false, body: {} }));
+    let { ok, body, status } = await fetchCredential(url).catch(() => ({ ok: false, body: {}, status: 0 }));
+    // Moved between rooms without a click (a word in private): a passing fault of the server or the network
+    // is tried again after a moment, with jitter, rather than leaving the person outside every call.
+    for (let attempt = 0; retry && !ok && (status === 0 || status >= 500) && attempt < 3; attempt += 1) {
+      await new Promise((resolve) => window.setTimeout(resolve, 500 + Math.random() * 1000));
+      ({ ok, body, status } = await fetchCredential(url).catch(() => ({ ok: false, body: {}, status: 0 })));
+    }
     if (!ok) {
       joinButton.disabled = false;
       if (body.code === "waiting") showWaiting(true);
@@ -166,7 +172,27 @@ if (panel && window.LivekitClient) {
     await fillDevices();
     render();
     say("You're in the call.");
+    return true;
   }
+
+  // Leave whichever room we are in, quietly, and join another with a credential from `url` (a word in private,
+  // static/js/private-word.js, and back to the group call). The microphone stays as it was.
+  async function switchTo(url) {
+    const micWasOn = Boolean(room && room.localParticipant.isMicrophoneEnabled);
+    if (room) {
+      const old = room;
+      room = null;
+      if (old.removeAllListeners) old.removeAllListeners();
+      await old.disconnect();
+    }
+    tiles.replaceChildren();
+    audio.replaceChildren();
+    const joined = await join(url, { retry: true });
+    if (joined && micWasOn) await room.localParticipant.setMicrophoneEnabled(true).catch(() => {});
+    render();
+    return Boolean(joined);
+  }
+  window.PeerSupportCall = { switchTo, groupUrl: panel.dataset.credentialUrl, inCall: () => Boolean(room) };
 
   function left(message) {
     if (room) {
@@ -186,7 +212,7 @@ if (panel && window.LivekitClient) {
     lobby.hidden = waiting || Boolean(room);
   }
 
-  joinButton.addEventListener("click", join);
+  joinButton.addEventListener("click", () => join());
   el("call-leave").addEventListener("click", async () => {
     if (room) await room.disconnect();
     left("You left the call. The room stays open for you.");

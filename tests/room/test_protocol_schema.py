@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # Sent by the video call's actions and tasks; their frames are read in tests/video (over the channel layer),
 # and, like every message, they can only be made through to_browser, which checks them against the schema.
 CALL_TYPES = {"call_admitted", "call_muted", "call_problem", "call_problem_solved", "call_kick"}
+# A word in private's messages (sessions/room/private_word.py), read in tests/video/test_private_word.py.
+CALL_TYPES |= {"private_word", "private_word_invited", "private_word_started", "private_word_ended"}
 
 
 # --- the schema itself ------------------------------------------------------------------------------
@@ -158,7 +160,7 @@ def _js(name: str) -> str:
 
 def test_the_scripts_handle_exactly_the_types_the_server_sends():
     handled = set()
-    for name in ("room.js", "dashboard.js", "call.js", "call-jitsi.js"):
+    for name in ("room.js", "dashboard.js", "call.js", "call-jitsi.js", "call-sound.js", "private-word.js"):
         source = _js(name)
         handled |= set(re.findall(r'case "([a-z_]+)":', source))
         handled |= set(re.findall(r'\b(?:data|answer|body)\.type [!=]== "([a-z_]+)"', source))
