@@ -69,9 +69,18 @@ def funder_figures_for(period: dict):
 
 @login_required
 def funder_figures_chart(request: HttpRequest) -> HttpResponse:
+    return _chart(request, figure_rules.chart_svg)
+
+
+@login_required
+def funder_figures_follow_ups_chart(request: HttpRequest) -> HttpResponse:
+    return _chart(request, figure_rules.follow_ups_chart_svg)
+
+
+def _chart(request: HttpRequest, draw) -> HttpResponse:
     _require_trustee(request)
     _, period = _period(request)
-    svg = figure_rules.chart_svg(funder_figures_for(period), dark=request.GET.get("scheme") == "dark")
+    svg = draw(funder_figures_for(period), dark=request.GET.get("scheme") == "dark")
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     # An image with no script: pygal's own <style> inside the SVG is all it needs (the site's CSP forbids inline
     # styles on pages, so this picture carries a stricter policy of its own).

@@ -436,6 +436,7 @@ ENTRIES: list[Entry] = [
     Entry("safeguarding:funder_figures", T),
     Entry("safeguarding:funder_figures", M, status=403, why="figures are for the trustees"),
     Entry("safeguarding:funder_figures_chart", T, kind=DATA, why="the figures' chart, an SVG picture"),
+    Entry("safeguarding:funder_figures_follow_ups_chart", T, kind=DATA, why="the follow-ups' chart, an SVG picture"),
     Entry("safeguarding:funder_figures_csv", T, kind=DATA, why="the figures as CSV"),
     Entry("safeguarding:data_complaint", M),
     Entry(

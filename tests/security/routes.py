@@ -93,6 +93,7 @@ ROUTES: dict[str, Route] = {
     "safeguarding:data_complaint": Route(none, BOTH),
     "safeguarding:funder_figures": Route(none),
     "safeguarding:funder_figures_chart": Route(none),
+    "safeguarding:funder_figures_follow_ups_chart": Route(none),
     "safeguarding:funder_figures_csv": Route(none),
     "wellbeing:help": Route(none),
     "wellbeing:safety_plan": Route(none, BOTH),
