@@ -20,6 +20,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from care.models import FollowUp
+from core import charts
 from safeguarding.models import Concern
 from sessions.models import Attendance, GroupSession
 
@@ -209,46 +210,12 @@ def follow_ups_chart_svg(figures: Figures, *, dark: bool = False) -> str:
 
 def _bar_chart(title: str, months: list, series: dict[str, list[int]], *, dark: bool, stacked: bool = False) -> str:
     import pygal
-    from pygal.style import Style
 
-    ink, grid = ("#f2f2f2", "#8a8a8a") if dark else ("#1b1b1b", "#6b6b6b")
-    style = Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground=ink,
-        foreground_strong=ink,
-        foreground_subtle=grid,
-        colors=("#2a7f62", "#b5651d", "#3f5fa8") if not dark else ("#6fd3ad", "#f0a661", "#9db4f0"),
-        font_family="DejaVu Sans, sans-serif",
-        label_font_size=14,
-        major_label_font_size=14,
-        legend_font_size=14,
-        title_font_size=16,
-    )
-    chart = (pygal.StackedBar if stacked else pygal.Bar)(
-        style=style,
-        js=[],  # no script in the picture (and none is allowed by our CSP anyway)
-        disable_xml_declaration=True,
-        width=800,
-        height=360,
-        title=title,
-        x_label_rotation=0 if len(months) <= 6 else 30,
-        print_values=False,
-        show_y_guides=True,
-        legend_at_bottom=True,
-    )
+    chart = (pygal.StackedBar if stacked else pygal.Bar)(**charts.options(dark=dark, title=title, labels=len(months)))
     chart.x_labels = [f"{month:%b %Y}" for month, *_ in months]
     for name, counts in series.items():
         chart.add(name, [plotted(count) for count in counts])
-    # pygal always writes a small config <script> (for its tooltips); a picture needs none, so it goes.
-    from pygal.etree import etree
-
-    tree = chart.render_tree()
-    for parent in list(tree.iter()):
-        for child in list(parent):
-            if isinstance(child.tag, str) and child.tag.endswith("script"):
-                parent.remove(child)
-    return etree.tostring(tree, encoding="unicode")
+    return charts.render_svg(chart)
 
 
 def as_csv(figures: Figures) -> str:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core import charts
 from groups.models import SupportGroup
 from members.roles import is_trustee
 from peersupport import figures as figure_rules
@@ -80,15 +81,7 @@ def funder_figures_follow_ups_chart(request: HttpRequest) -> HttpResponse:
 def _chart(request: HttpRequest, draw) -> HttpResponse:
     _require_trustee(request)
     _, period = _period(request)
-    svg = draw(funder_figures_for(period), dark=request.GET.get("scheme") == "dark")
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    # An image with no script: pygal's own <style> inside the SVG is all it needs (the site's CSP forbids inline
-    # styles on pages, so this picture carries a stricter policy of its own).
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return charts.svg_response(draw(funder_figures_for(period), dark=request.GET.get("scheme") == "dark"))
 
 
 @login_required
