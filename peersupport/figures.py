@@ -91,7 +91,7 @@ class Figures:
         return [(month, *map(shown, counts)) for month, *counts in self.follow_up_months]
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     since = timezone.make_aware(datetime.combine(start, time.min))
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     return since, min(until, timezone.now())
@@ -99,7 +99,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 def figures_for(*, start: date, end: date, group=None) -> Figures:
     """Every figure for the period (inclusive dates), for one group or all. Eight queries, whatever the period."""
-    since, until = _bounds(start, end)
+    since, until = bounds(start, end)
     sessions = GroupSession.objects.not_cancelled().filter(starts_at__gte=since, starts_at__lt=until)
     came = Attendance.objects.filter(session__starts_at__gte=since, session__starts_at__lt=until).exclude(
         session__status=GroupSession.Status.CANCELLED
@@ -218,7 +218,8 @@ def _bar_chart(title: str, months: list, series: dict[str, list[int]], *, dark: 
     return charts.render_svg(chart)
 
 
-def as_csv(figures: Figures) -> str:
+def as_csv(figures: Figures, *, extra: list[list[str]] = ()) -> str:
+    """The figures as CSV; `extra` rows (already with small counts hidden) follow, after a blank line."""
     out = io.StringIO()
     writer = csv.writer(out)
     scope = figures.group.name if figures.group is not None else "All groups"
@@ -248,4 +249,7 @@ def as_csv(figures: Figures) -> str:
     writer.writerow(["Concerns by where they are now", "Count"])
     for row in figures.concerns_by_status:
         writer.writerow([row.label, row.shown])
+    if extra:
+        writer.writerow([])
+        writer.writerows(extra)
     return out.getvalue()

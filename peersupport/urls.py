@@ -31,6 +31,7 @@ safeguarding_pages = [
     path(
         "figures/follow-ups.svg", figures_views.funder_figures_follow_ups_chart, name="funder_figures_follow_ups_chart"
     ),
+    path("figures/wellbeing.svg", figures_views.funder_figures_wellbeing_chart, name="funder_figures_wellbeing_chart"),
     path("figures/figures.csv", figures_views.funder_figures_csv, name="funder_figures_csv"),
 ]
 

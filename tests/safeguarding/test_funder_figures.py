@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from peersupport import figures
 from sessions.models import Attendance, GroupSession
+from tests.safeguarding.test_funder_figures_wellbeing import answered
 
 URL = reverse("safeguarding:funder_figures")
 
@@ -84,13 +85,15 @@ def test_the_query_count_is_flat_whatever_the_period(
         held(session_factory, cast.group, days_ago=days_ago, people=crowd)
         for person in crowd:
             follow_up(cast.group, person, days_ago=days_ago, closed_after_hours=days_ago % 48)
+            answered(cast.group, person, days_ago=days_ago, happy=days_ago % 11)
     client = auth_client(cast.trustee)
     client.get(URL, period(days))  # warm the session and the user
 
     # session, user, their two-step authenticator, the trustee check; the eight figures (sessions, people,
     # returning, sessions and people by month, concerns by category and by status, follow-ups by month and
-    # how they closed); whether they lead a group (the page's menu); the form's list of groups.
-    with django_assert_num_queries(14):
+    # how they closed); the wellbeing check-ins' answers; whether they lead a group (the page's menu); the
+    # form's list of groups.
+    with django_assert_num_queries(15):
         client.get(URL, period(days))
 
 

@@ -94,6 +94,9 @@ ROUTES: dict[str, Route] = {
     "safeguarding:funder_figures": Route(none),
     "safeguarding:funder_figures_chart": Route(none),
     "safeguarding:funder_figures_follow_ups_chart": Route(none),
+    "safeguarding:funder_figures_wellbeing_chart": Route(none),
+    "wellbeing:my_check_ins": Route(none, BOTH),
+    "wellbeing:my_check_ins_chart": Route(none),
     "safeguarding:funder_figures_csv": Route(none),
     "wellbeing:help": Route(none),
     "wellbeing:safety_plan": Route(none, BOTH),
@@ -165,6 +168,8 @@ ROUTES: dict[str, Route] = {
     "care:concern_write": Route(concern, BOTH, scoped=True),
     "care:alert_write": Route(lambda w, s: {"pk": s.room_alert.pk}, BOTH, scoped=True),
     "wellbeing:group_safety_plans": Route(slug, scoped=True),
+    "wellbeing:check_in": Route(open_session, BOTH, scoped=True),
+    "wellbeing:group_check_in": Route(slug, POST, scoped=True),
     "wellbeing:session_debriefs": Route(upcoming, BOTH, scoped=True),
     "wellbeing:shared_safety_plan": Route(lambda w, s: {"slug": s.group.slug, "member_id": s.member.pk}, scoped=True),
 }

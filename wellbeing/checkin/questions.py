@@ -24,6 +24,6 @@ SCALE = "Answer on a scale of 0 to 10, where 0 is “not at all” and 10 is “
 LOWER_IS_BETTER = "anxious"
 
 ATTRIBUTION = (
-    "These are the Office for National Statistics’ personal well-being questions (ONS4), used with thanks. "
+    "These are the personal well-being questions of the Office for National Statistics (ONS4), used with thanks. "
     "Source: Office for National Statistics, licensed under the Open Government Licence v3.0."
 )

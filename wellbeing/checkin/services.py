@@ -58,7 +58,10 @@ def skip_check_in(*, user, session) -> CheckInAnswer:
     """Not this month: recorded so it is not asked again; answers already given stay."""
     with transaction.atomic():
         answer, made = CheckInAnswer.objects.get_or_create(
-            user=user, group_id=session.group_id, month=month_of(session), defaults={"session": session, "skipped": True}
+            user=user,
+            group_id=session.group_id,
+            month=month_of(session),
+            defaults={"session": session, "skipped": True},
         )
         if made:
             record(

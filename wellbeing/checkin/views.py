@@ -41,7 +41,9 @@ def check_in(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect(onward)
     if request.method == "POST" and "stop" in request.POST:
         services.set_wants_check_in(request.user, wants=False)
-        messages.success(request, "We won't ask you these questions again. You can switch them back on in your account.")
+        messages.success(
+            request, "We won't ask you these questions again. You can switch them back on in your account."
+        )
         return redirect(onward)
     form = CheckInForm(request.POST if request.method == "POST" and "skip" not in request.POST else None)
     if request.method == "POST":
