@@ -183,7 +183,7 @@ def _care_records(cast, past_session) -> None:
 
 
 def _wellbeing_check_in(cast, group_factory, membership_factory, session_factory):
-    """A group of the member's that asks the ONS4 check-in, open now, and an answer of theirs from last month."""
+    """A group of the member's that asks the ONS4 check-in, open now, and answers from last month (theirs too)."""
     from sessions.models import GroupSession
     from wellbeing.checkin import services
     from wellbeing.checkin.models import CheckInAnswer
@@ -194,9 +194,11 @@ def _wellbeing_check_in(cast, group_factory, membership_factory, session_factory
     services.set_group_check_in(group, actor=leader, asks=True)
     session = session_factory(group, starts_in=timedelta(minutes=-5), status=GroupSession.Status.OPEN)
     last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
-    answer = CheckInAnswer(user=cast.member, group=group, month=last_month)
-    answer.set_scores({"satisfied": 6, "worthwhile": 7, "happy": 5, "anxious": 4})
-    answer.save()
+    # Five people, so that the funders' figures show the averages (nothing is shown from fewer).
+    for n, person in enumerate([cast.member, *(membership_factory(group).user for _ in range(4))]):
+        answer = CheckInAnswer(user=person, group=group, month=last_month)
+        answer.set_scores({"satisfied": 6, "worthwhile": 7, "happy": 5 + n % 3, "anxious": 4})
+        answer.save()
     return session
 
 
