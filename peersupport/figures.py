@@ -1,6 +1,7 @@
 """Figures a funder reads: per group or for all groups, over a chosen period, as a table, a chart and CSV.
 
-Outputs (sessions run, people attending, returning members) and how concerns were raised and closed. Counts
+Outputs (sessions run, people attending, returning members), follow-ups closed in time, and how concerns were
+raised and closed. Counts
 from 1 to 4 are shown as "fewer than 5" everywhere (table, chart, CSV), so that nobody can be picked out.
 The number of queries is fixed whatever the period (each figure is one aggregate query), so a year costs
 what a week costs. Charts are SVG drawn on the server by pygal, with no script; the numbers are also in a
@@ -14,10 +15,12 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from care.models import FollowUp
+from core import charts
 from safeguarding.models import Concern
 from sessions.models import Attendance, GroupSession
 
@@ -46,6 +49,28 @@ class Row:
 
 
 @dataclass
+class FollowUpCounts:
+    """Follow-ups made in the period: closed by their due time, closed after it, or still open."""
+
+    in_time: int = 0
+    late: int = 0
+    open: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.in_time + self.late + self.open
+
+    @property
+    def rows(self) -> list[Row]:
+        return [
+            Row("Closed by their due time", self.in_time),
+            Row("Closed late", self.late),
+            Row("Still open", self.open),
+            Row("Follow-ups made", self.total),
+        ]
+
+
+@dataclass
 class Figures:
     start: date
     end: date
@@ -54,31 +79,39 @@ class Figures:
     months: list[tuple[date, int, int]] = field(default_factory=list)  # (month, sessions run, people)
     concerns_by_category: list[Row] = field(default_factory=list)
     concerns_by_status: list[Row] = field(default_factory=list)
+    follow_ups: FollowUpCounts = field(default_factory=FollowUpCounts)
+    follow_up_months: list[tuple[date, int, int, int]] = field(default_factory=list)  # (month, in time, late, open)
 
     @property
     def month_rows(self) -> list[tuple[date, str, str]]:
         return [(month, shown(run), shown(people)) for month, run, people in self.months]
 
+    @property
+    def follow_up_month_rows(self) -> list[tuple[date, str, str, str]]:
+        return [(month, *map(shown, counts)) for month, *counts in self.follow_up_months]
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+
+def bounds(start: date, end: date) -> tuple[datetime, datetime]:
     since = timezone.make_aware(datetime.combine(start, time.min))
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     return since, min(until, timezone.now())
 
 
 def figures_for(*, start: date, end: date, group=None) -> Figures:
-    """Every figure for the period (inclusive dates), for one group or all. Seven queries, whatever the period."""
-    since, until = _bounds(start, end)
+    """Every figure for the period (inclusive dates), for one group or all. Eight queries, whatever the period."""
+    since, until = bounds(start, end)
     sessions = GroupSession.objects.not_cancelled().filter(starts_at__gte=since, starts_at__lt=until)
     came = Attendance.objects.filter(session__starts_at__gte=since, session__starts_at__lt=until).exclude(
         session__status=GroupSession.Status.CANCELLED
     )
     concerns = Concern.objects.filter(created_at__gte=since, created_at__lt=until)
+    follow_ups = FollowUp.objects.filter(created_at__gte=since, created_at__lt=until)
     if group is not None:
-        sessions, came, concerns = (
+        sessions, came, concerns, follow_ups = (
             sessions.filter(group=group),
             came.filter(session__group=group),
             concerns.filter(group=group),
+            follow_ups.filter(group=group),
         )
 
     run = sessions.count()  # 1
@@ -98,14 +131,31 @@ def figures_for(*, start: date, end: date, group=None) -> Figures:
     )
     categories = dict(concerns.values_list("category").annotate(n=Count("pk")).values_list("category", "n"))  # 6
     statuses = dict(concerns.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))  # 7
+    follow_ups_in = {  # 8: made each month, and how they closed (closing at the due minute is in time)
+        _as_date(month): counts
+        for month, *counts in follow_ups.annotate(month=TruncMonth("created_at"))
+        .values_list("month")
+        .annotate(
+            in_time=Count("pk", filter=Q(closed_at__lte=F("due_at"))),
+            late=Count("pk", filter=Q(closed_at__gt=F("due_at"))),
+            still_open=Count("pk", filter=Q(closed_at__isnull=True)),
+        )
+        .values_list("month", "in_time", "late", "still_open")
+    }
 
     sessions_in = {_as_date(month): n for month, n in per_month_sessions.items()}
     people_in = {_as_date(month): n for month, n in per_month_people.items()}
-    months = []
+    months, follow_up_months = [], []
     month = start.replace(day=1)
     while month <= end:
         months.append((month, sessions_in.get(month, 0), people_in.get(month, 0)))
+        follow_up_months.append((month, *follow_ups_in.get(month, (0, 0, 0))))
         month = (month + timedelta(days=32)).replace(day=1)
+    follow_up_totals = FollowUpCounts(
+        in_time=sum(row[1] for row in follow_up_months),
+        late=sum(row[2] for row in follow_up_months),
+        open=sum(row[3] for row in follow_up_months),
+    )
     return Figures(
         start=start,
         end=end,
@@ -119,6 +169,8 @@ def figures_for(*, start: date, end: date, group=None) -> Figures:
         months=months,
         concerns_by_category=[Row(label, categories.get(value, 0)) for value, label in Concern.Category.choices],
         concerns_by_status=[Row(label, statuses.get(value, 0)) for value, label in Concern.Status.choices],
+        follow_ups=follow_up_totals,
+        follow_up_months=follow_up_months,
     )
 
 
@@ -132,50 +184,42 @@ def _as_date(value) -> date:
 
 def chart_svg(figures: Figures, *, dark: bool = False) -> str:
     """Sessions run and people who came, month by month, as an SVG bar chart with no script."""
+    return _bar_chart(
+        "Sessions run and people who came, by month",
+        figures.months,
+        {"Sessions run": [run for _, run, _ in figures.months], "People who came": [p for _, _, p in figures.months]},
+        dark=dark,
+    )
+
+
+def follow_ups_chart_svg(figures: Figures, *, dark: bool = False) -> str:
+    """Follow-ups made each month, stacked by how they closed: in time, late, still open."""
+    rows = figures.follow_up_months
+    return _bar_chart(
+        "Follow-ups by month: closed in time, late, or still open",
+        rows,
+        {
+            "Closed by their due time": [in_time for _, in_time, _, _ in rows],
+            "Closed late": [late for _, _, late, _ in rows],
+            "Still open": [still_open for _, _, _, still_open in rows],
+        },
+        dark=dark,
+        stacked=True,
+    )
+
+
+def _bar_chart(title: str, months: list, series: dict[str, list[int]], *, dark: bool, stacked: bool = False) -> str:
     import pygal
-    from pygal.style import Style
 
-    ink, grid = ("#f2f2f2", "#8a8a8a") if dark else ("#1b1b1b", "#6b6b6b")
-    style = Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground=ink,
-        foreground_strong=ink,
-        foreground_subtle=grid,
-        colors=("#2a7f62", "#b5651d") if not dark else ("#6fd3ad", "#f0a661"),
-        font_family="DejaVu Sans, sans-serif",
-        label_font_size=14,
-        major_label_font_size=14,
-        legend_font_size=14,
-        title_font_size=16,
-    )
-    chart = pygal.Bar(
-        style=style,
-        js=[],  # no script in the picture (and none is allowed by our CSP anyway)
-        disable_xml_declaration=True,
-        width=800,
-        height=360,
-        title="Sessions run and people who came, by month",
-        x_label_rotation=0 if len(figures.months) <= 6 else 30,
-        print_values=False,
-        show_y_guides=True,
-        legend_at_bottom=True,
-    )
-    chart.x_labels = [f"{month:%b %Y}" for month, _, _ in figures.months]
-    chart.add("Sessions run", [plotted(run) for _, run, _ in figures.months])
-    chart.add("People who came", [plotted(people) for _, _, people in figures.months])
-    # pygal always writes a small config <script> (for its tooltips); a picture needs none, so it goes.
-    from pygal.etree import etree
-
-    tree = chart.render_tree()
-    for parent in list(tree.iter()):
-        for child in list(parent):
-            if isinstance(child.tag, str) and child.tag.endswith("script"):
-                parent.remove(child)
-    return etree.tostring(tree, encoding="unicode")
+    chart = (pygal.StackedBar if stacked else pygal.Bar)(**charts.options(dark=dark, title=title, labels=len(months)))
+    chart.x_labels = [f"{month:%b %Y}" for month, *_ in months]
+    for name, counts in series.items():
+        chart.add(name, [plotted(count) for count in counts])
+    return charts.render_svg(chart)
 
 
-def as_csv(figures: Figures) -> str:
+def as_csv(figures: Figures, *, extra: list[list[str]] = ()) -> str:
+    """The figures as CSV; `extra` rows (already with small counts hidden) follow, after a blank line."""
     out = io.StringIO()
     writer = csv.writer(out)
     scope = figures.group.name if figures.group is not None else "All groups"
@@ -190,6 +234,14 @@ def as_csv(figures: Figures) -> str:
     for month, run, people in figures.months:
         writer.writerow([f"{month:%Y-%m}", shown(run), shown(people)])
     writer.writerow([])
+    writer.writerow(["Follow-ups", "Count"])
+    for row in figures.follow_ups.rows:
+        writer.writerow([row.label, row.shown])
+    writer.writerow([])
+    writer.writerow(["Month", "Closed by their due time", "Closed late", "Still open"])
+    for month, *counts in figures.follow_up_months:
+        writer.writerow([f"{month:%Y-%m}", *map(shown, counts)])
+    writer.writerow([])
     writer.writerow(["Concerns by category", "Count"])
     for row in figures.concerns_by_category:
         writer.writerow([row.label, row.shown])
@@ -197,4 +249,7 @@ def as_csv(figures: Figures) -> str:
     writer.writerow(["Concerns by where they are now", "Count"])
     for row in figures.concerns_by_status:
         writer.writerow([row.label, row.shown])
+    if extra:
+        writer.writerow([])
+        writer.writerows(extra)
     return out.getvalue()

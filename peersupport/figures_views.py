@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from core import charts
 from groups.models import SupportGroup
 from members.roles import is_trustee
 from peersupport import figures as figure_rules
+from peersupport import figures_wellbeing
 
 
 def _require_trustee(request: HttpRequest) -> None:
@@ -56,30 +58,43 @@ def funder_figures(request: HttpRequest) -> HttpResponse:
     form, period = _period(request)
     figures = funder_figures_for(period)
     query = request.GET.urlencode()
-    return render(
-        request,
-        "safeguarding/funder_figures.html",
-        {"form": form, "figures": figures, "query": query, "fewer_than": figure_rules.FEWER_THAN},
-    )
+    context = {
+        "form": form,
+        "figures": figures,
+        "wellbeing": wellbeing_figures_for(period),
+        "query": query,
+        "fewer_than": figure_rules.FEWER_THAN,
+    }
+    return render(request, "safeguarding/funder_figures.html", context)
 
 
 def funder_figures_for(period: dict):
     return figure_rules.figures_for(start=period["start"], end=period["end"], group=period.get("group"))
 
 
+def wellbeing_figures_for(period: dict):
+    return figures_wellbeing.wellbeing_figures_for(start=period["start"], end=period["end"], group=period.get("group"))
+
+
 @login_required
 def funder_figures_chart(request: HttpRequest) -> HttpResponse:
+    return _chart(request, figure_rules.chart_svg)
+
+
+@login_required
+def funder_figures_follow_ups_chart(request: HttpRequest) -> HttpResponse:
+    return _chart(request, figure_rules.follow_ups_chart_svg)
+
+
+@login_required
+def funder_figures_wellbeing_chart(request: HttpRequest) -> HttpResponse:
+    return _chart(request, figures_wellbeing.chart_svg, figures_for=wellbeing_figures_for)
+
+
+def _chart(request: HttpRequest, draw, *, figures_for=funder_figures_for) -> HttpResponse:
     _require_trustee(request)
     _, period = _period(request)
-    svg = figure_rules.chart_svg(funder_figures_for(period), dark=request.GET.get("scheme") == "dark")
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    # An image with no script: pygal's own <style> inside the SVG is all it needs (the site's CSP forbids inline
-    # styles on pages, so this picture carries a stricter policy of its own).
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return charts.svg_response(draw(figures_for(period), dark=request.GET.get("scheme") == "dark"))
 
 
 @login_required
@@ -87,7 +102,8 @@ def funder_figures_csv(request: HttpRequest) -> HttpResponse:
     _require_trustee(request)
     _, period = _period(request)
     figures = funder_figures_for(period)
-    response = HttpResponse(figure_rules.as_csv(figures), content_type="text/csv; charset=utf-8")
+    text = figure_rules.as_csv(figures, extra=figures_wellbeing.csv_rows(wellbeing_figures_for(period)))
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="peer-support-figures-{figures.start:%Y-%m-%d}-to-{figures.end:%Y-%m-%d}.csv"'
     )

@@ -32,6 +32,8 @@ from groups.models import Membership
 from safeguarding.datarights_services import record_self_service_download
 from safeguarding.models import Concern, ContactAccess, ContactDetails, Removal
 from sessions.models import Attendance, CameraOffNotice
+from wellbeing.checkin.models import CheckInAnswer, CheckInOptOut
+from wellbeing.checkin.questions import QUESTIONS
 from wellbeing.models import SafetyPlan
 
 ERASED_NAME = "Former member"
@@ -90,6 +92,8 @@ def export_user_data(user, *, actor=None) -> dict[str, Any]:
     data["camera_off_notices"] = _camera_off(user)
     data["contact_details"] = _contact_details(user)
     data["safety_plan"] = _safety_plan(user)
+    data["wellbeing_check_ins"] = _wellbeing_check_ins(user)
+    data["wellbeing_check_in_switched_off"] = CheckInOptOut.objects.filter(user=user).exists()
     data["contact_details_access_log"] = [
         {
             "viewed_at": _iso(a.created_at),
@@ -240,6 +244,21 @@ def _safety_plan(user) -> dict | None:
         "created_at": _iso(plan.created_at),
         "updated_at": _iso(plan.updated_at),
     }
+
+
+def _wellbeing_check_ins(user) -> list[dict]:
+    """The member's monthly ONS4 answers (wellbeing/checkin/), decrypted, and the months they skipped."""
+    found = CheckInAnswer.objects.filter(user=user).select_related("group").order_by("month", "id")
+    return [
+        {
+            "group": answer.group.name,
+            "month": answer.month.strftime("%Y-%m"),
+            "at": _iso(answer.created_at),
+            "skipped": answer.skipped,
+            "answers": None if answer.skipped else {question: answer.scores()[key] for key, question in QUESTIONS},
+        }
+        for answer in found
+    ]
 
 
 def _contact_details(user) -> dict | None:

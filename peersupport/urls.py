@@ -28,6 +28,10 @@ safeguarding_pages = [
     *safeguarding_urls.urlpatterns,
     path("figures/", figures_views.funder_figures, name="funder_figures"),
     path("figures/chart.svg", figures_views.funder_figures_chart, name="funder_figures_chart"),
+    path(
+        "figures/follow-ups.svg", figures_views.funder_figures_follow_ups_chart, name="funder_figures_follow_ups_chart"
+    ),
+    path("figures/wellbeing.svg", figures_views.funder_figures_wellbeing_chart, name="funder_figures_wellbeing_chart"),
     path("figures/figures.csv", figures_views.funder_figures_csv, name="funder_figures_csv"),
 ]
 

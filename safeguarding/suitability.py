@@ -1,6 +1,12 @@
 """Are our leaders suitable? A register per person of checks (DBS level and date), training and supervision,
-with renewal dates; trustees reminded before anything lapses; appointing a leader whose DBS check has lapsed
-needs a trustee's explicit override with a reason (audited).
+with renewal dates; trustees reminded before anything lapses; appointing a leader whose DBS check or
+safeguarding training has lapsed needs a trustee's explicit override with a reason (audited).
+
+Why safeguarding training blocks too, and supervision and peer-support training only remind: the Charity
+Commission asks for suitability checks of people in roles of trust and a clear way to report concerns; a
+leader whose safeguarding training has lapsed may not recognise or pass on a concern, the same gap as an
+out-of-date check. Supervision sessions and practice training are about how well someone leads, which the
+reminders and the trustees' judgement cover without stopping an appointment.
 
 The model is imported by safeguarding.models. The appointment rule hooks into groups.services.appoint_leader
 and add_member through groups' `leader_appointing` signal (groups sits below safeguarding).
@@ -26,6 +32,12 @@ RENEWAL_REMINDER_DAYS = 30
 class SuitabilityCheckQuerySet(models.QuerySet):
     def dbs(self):
         return self.filter(kind__startswith="dbs_")
+
+    def blocking(self):
+        """The entries whose lapse stops an appointment without a trustee's override: DBS and safeguarding training."""
+        return self.filter(
+            models.Q(kind__startswith="dbs_") | models.Q(kind=SuitabilityCheck.Kind.SAFEGUARDING_TRAINING)
+        )
 
     def lapsed(self, today: date | None = None):
         return self.filter(renew_on__lt=today or timezone.localdate())
@@ -81,12 +93,19 @@ def latest_dbs(user) -> SuitabilityCheck | None:
     return SuitabilityCheck.objects.dbs().filter(person=user).order_by("-done_on", "-id").first()
 
 
-def lapsed_dbs(user, today: date | None = None) -> SuitabilityCheck | None:
-    """The person's latest DBS check if its renewal date has passed; None if current, or if they have none."""
-    check = latest_dbs(user)
-    if check is not None and check.renew_on is not None and check.renew_on < (today or timezone.localdate()):
-        return check
-    return None
+def lapsed_requirements(user, today: date | None = None) -> list[SuitabilityCheck]:
+    """The person's latest DBS check and latest safeguarding training, those whose renewal date has passed."""
+    today = today or timezone.localdate()
+    latest_training = (
+        SuitabilityCheck.objects.filter(person=user, kind=SuitabilityCheck.Kind.SAFEGUARDING_TRAINING)
+        .order_by("-done_on", "-id")
+        .first()
+    )
+    return [
+        check
+        for check in (latest_dbs(user), latest_training)
+        if check is not None and check.renew_on is not None and check.renew_on < today
+    ]
 
 
 # --- services ----------------------------------------------------------------------------------------------
@@ -129,7 +148,8 @@ def record_check(*, actor, person, kind: str, done_on: date, renew_on: date | No
 
 
 def check_leader_appointment(*, membership, actor, override_reason: str = "") -> None:
-    """Refuse to appoint a leader whose DBS check has lapsed, unless a trustee overrides with a reason.
+    """Refuse to appoint a leader whose DBS check or safeguarding training has lapsed, unless a trustee overrides
+    with a reason.
 
     Called inside the appointment's transaction (groups' leader_appointing signal): the override's audit
     entry commits with the appointment, or not at all.
@@ -138,20 +158,30 @@ def check_leader_appointment(*, membership, actor, override_reason: str = "") ->
     from groups.services import GroupActionRefused
     from members.roles import is_trustee
 
-    check = lapsed_dbs(membership.user)
-    if check is None:
+    lapsed = lapsed_requirements(membership.user)
+    if not lapsed:
         return
     reason = visible_text(override_reason)
     if not is_trustee(actor) or not reason:
+        what = " and ".join(
+            f"{'DBS check' if check.is_dbs else 'safeguarding training'} needed renewing by {check.renew_on:%-d %B %Y}"
+            for check in lapsed
+        )
         raise GroupActionRefused(
-            f"{membership.user.display_name}'s DBS check needed renewing by {check.renew_on:%-d %B %Y}. "
+            f"{membership.user.display_name}'s {what}. "
             "Only a trustee can appoint them now, with a reason, until it is renewed."
         )
     record(
         "safeguarding.suitability.override",
         actor=actor,
         subject=membership,
-        data={"person_id": membership.user_id, "group_id": membership.group_id, "check_id": check.pk, "reason": reason},
+        data={
+            "person_id": membership.user_id,
+            "group_id": membership.group_id,
+            "check_id": lapsed[0].pk,
+            "check_ids": [check.pk for check in lapsed],
+            "reason": reason,
+        },
     )
 
 

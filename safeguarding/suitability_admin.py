@@ -43,7 +43,7 @@ class OverrideForm(forms.Form):
     membership = forms.ModelChoiceField(
         label="Member to appoint as a leader",
         queryset=Membership.objects.none(),
-        help_text="Active members whose DBS check has lapsed.",
+        help_text="Active members whose DBS check or safeguarding training has lapsed.",
     )
     reason = forms.CharField(
         label="Why they can lead before the check is renewed",
@@ -55,8 +55,8 @@ class OverrideForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         lapsed_people = (
-            SuitabilityCheck.objects.dbs().lapsed().values("person_id")
-        )  # narrowed further by lapsed_dbs() when saved: a newer check may have renewed it
+            SuitabilityCheck.objects.blocking().lapsed().values("person_id")
+        )  # narrowed further by lapsed_requirements() when saved: a newer entry may have renewed it
         self.fields["membership"].queryset = (
             Membership.objects.active()
             .filter(role=Membership.Role.MEMBER, user_id__in=lapsed_people)

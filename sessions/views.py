@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.actions import carry_out
 from groups.permissions import agreement_required, get_group_for_user
 from sessions import ics, services
+from sessions.entry import step_before_room
 from sessions.forms import CameraOffForm, CancelForm, MeetingLinkForm, SeriesForm, SessionForm
 from sessions.models import Attendance, CalendarFeed, GroupSession
 from sessions.permissions import (
@@ -101,6 +102,8 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
     refusal = services.join_refusal(session, membership)
     if refusal:
         return _refused(request, session, refusal)
+    if request.method == "GET" and (step := step_before_room(request, session, membership)):
+        return redirect(step)
     if _video_is_embedded():
         # The call is in our own room page: after the online-safety reminder, members go there, and the
         # page asks for a credential at the moment they join the call (sessions/call.py).

@@ -64,3 +64,7 @@ class DebriefAdmin(admin.ModelAdmin):
                 ("How the leaders are", debrief.how_we_are),
             ]
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# The monthly check-in's admin lives with its code.
+from wellbeing.checkin import admin as check_in_admin  # noqa: E402, F401

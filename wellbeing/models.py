@@ -250,3 +250,7 @@ DEFAULT_CRISIS_LINES = [
 
 def default_crisis_lines() -> list[CrisisLine]:
     return [CrisisLine(position=10 * (i + 1), **line) for i, line in enumerate(DEFAULT_CRISIS_LINES)]
+
+
+# The monthly check-in's models live with its code (wellbeing/checkin/); imported here so Django registers them.
+from wellbeing.checkin.models import CheckInAnswer, CheckInOptOut, GroupCheckIn  # noqa: E402, F401

@@ -25,6 +25,7 @@ from groups.permissions import agreement_required
 from safeguarding.models import Concern, Removal
 from sessions import call
 from sessions.call_views import video_call_page
+from sessions.entry import step_before_room
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user
 from sessions.room import limit
@@ -95,6 +96,8 @@ def room_page(request: HttpRequest, session_id: int) -> HttpResponse:
         return not_open
     if membership.is_leader:
         return redirect("sessions:dashboard", session_id=session.pk)
+    if step := step_before_room(request, session, membership):
+        return redirect(step)
     live.deliver(enter(session, membership))
     guidelines = session.group.current_guidelines()
     context = {

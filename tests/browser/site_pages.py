@@ -56,6 +56,7 @@ class Site:
     follow_up: Any = None
     conversation: Any = None
     room_alert: Any = None
+    check_in_session: Any = None  # an open session of a group that asks the monthly wellbeing check-in
 
     def user(self, role: str):
         return {ANONYMOUS: None, MEMBER: self.cast.member, LEADER: self.cast.leader, TRUSTEE: self.cast.trustee}[role]
@@ -113,6 +114,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     _data_rights_records(cast)
     calendar_token = session_services.new_calendar_feed(cast.member)
     _care_records(cast, past)
+    check_in_session = _wellbeing_check_in(cast, group_factory, membership_factory, session_factory)
 
     newcomer = user_factory("newcomer@example.org", display_name="Newcomer", verified=False)
     email_key = EmailConfirmationHMAC(EmailAddress.objects.get(user=newcomer)).key
@@ -136,6 +138,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         ),
         conversation=start_conversation(actor=cast.member, group=cast.group, body="Could someone call me?"),
         room_alert=RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.MESSAGE),
+        check_in_session=check_in_session,
     )
 
 
@@ -185,6 +188,26 @@ def _care_records(cast, past_session) -> None:
         carry_forward="Sleep, again.",
         open_items=[OpenItem("Call Mo on Friday.", cast.member.pk), OpenItem("Book the quieter room.")],
     )
+
+
+def _wellbeing_check_in(cast, group_factory, membership_factory, session_factory):
+    """A group of the member's that asks the ONS4 check-in, open now, and answers from last month (theirs too)."""
+    from sessions.models import GroupSession
+    from wellbeing.checkin import services
+    from wellbeing.checkin.models import CheckInAnswer
+
+    group = group_factory("Wellbeing group")
+    membership_factory(group, cast.member)
+    leader = membership_factory(group, role="leader").user
+    services.set_group_check_in(group, actor=leader, asks=True)
+    session = session_factory(group, starts_in=timedelta(minutes=-5), status=GroupSession.Status.OPEN)
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    # Five people, so that the funders' figures show the averages (nothing is shown from fewer).
+    for n, person in enumerate([cast.member, *(membership_factory(group).user for _ in range(4))]):
+        answer = CheckInAnswer(user=person, group=group, month=last_month)
+        answer.set_scores({"satisfied": 6, "worthwhile": 7, "happy": 5 + n % 3, "anxious": 4})
+        answer.save()
+    return session
 
 
 # --- the list ---------------------------------------------------------------------------------------------
@@ -430,6 +453,10 @@ ENTRIES: list[Entry] = [
     Entry("wellbeing:group_safety_plans", L, kwargs=slug),
     Entry("wellbeing:shared_safety_plan", L, kwargs=member_of_group),
     Entry("wellbeing:session_debriefs", L, kwargs=past),
+    Entry("wellbeing:check_in", M, kwargs=lambda site: {"session_id": site.check_in_session.pk}),
+    Entry("wellbeing:my_check_ins", M),
+    Entry("wellbeing:my_check_ins_chart", M, kind=DATA, why="the member's own answers as an SVG picture"),
+    Entry("wellbeing:group_check_in", L, kwargs=slug, kind=ACTION),
     Entry("sessions:call_credential", M, kwargs=open_session, kind=ACTION),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
@@ -444,6 +471,8 @@ ENTRIES: list[Entry] = [
     Entry("safeguarding:funder_figures", T),
     Entry("safeguarding:funder_figures", M, status=403, why="figures are for the trustees"),
     Entry("safeguarding:funder_figures_chart", T, kind=DATA, why="the figures' chart, an SVG picture"),
+    Entry("safeguarding:funder_figures_follow_ups_chart", T, kind=DATA, why="the follow-ups' chart, an SVG picture"),
+    Entry("safeguarding:funder_figures_wellbeing_chart", T, kind=DATA, why="the wellbeing averages, an SVG picture"),
     Entry("safeguarding:funder_figures_csv", T, kind=DATA, why="the figures as CSV"),
     Entry("safeguarding:data_complaint", M),
     Entry(

@@ -157,6 +157,14 @@ def one_of_everything(cast, session_factory):
     for name in ("how_it_went", "carry_forward", "how_we_are"):
         rows[("wellbeing.Debrief", name)] = debrief.pk
     rows[("care.FollowUp", "what")] = debrief.follow_ups.get().pk
+
+    from wellbeing.checkin.models import CheckInAnswer
+
+    # The monthly check-in's answers (JSON in the app; any text will do for the column's test).
+    answer = CheckInAnswer.objects.create(
+        user=cast.member, group=cast.group, month=timezone.localdate().replace(day=1), answers=value("answers")
+    )
+    rows[("wellbeing.CheckInAnswer", "answers")] = answer.pk
     return rows
 
 

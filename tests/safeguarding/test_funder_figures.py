@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from peersupport import figures
 from sessions.models import Attendance, GroupSession
+from tests.safeguarding.test_funder_figures_wellbeing import answered
 
 URL = reverse("safeguarding:funder_figures")
 
@@ -82,13 +83,17 @@ def test_the_query_count_is_flat_whatever_the_period(
 ):
     for days_ago in (1, 40, 200, 700):
         held(session_factory, cast.group, days_ago=days_ago, people=crowd)
+        for person in crowd:
+            follow_up(cast.group, person, days_ago=days_ago, closed_after_hours=days_ago % 48)
+            answered(cast.group, person, days_ago=days_ago, happy=days_ago % 11)
     client = auth_client(cast.trustee)
     client.get(URL, period(days))  # warm the session and the user
 
-    # session, user, their two-step authenticator, the trustee check; the seven figures (sessions, people,
-    # returning, sessions and people by month, concerns by category and by status); whether they lead a
-    # group (the page's menu); the form's list of groups.
-    with django_assert_num_queries(13):
+    # session, user, their two-step authenticator, the trustee check; the eight figures (sessions, people,
+    # returning, sessions and people by month, concerns by category and by status, follow-ups by month and
+    # how they closed); the wellbeing check-ins' answers; whether they lead a group (the page's menu); the
+    # form's list of groups.
+    with django_assert_num_queries(15):
         client.get(URL, period(days))
 
 
@@ -106,7 +111,9 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 
 @pytest.mark.parametrize("who", ["member", "leader", "outsider"])
-@pytest.mark.parametrize("name", ["funder_figures", "funder_figures_csv", "funder_figures_chart"])
+@pytest.mark.parametrize(
+    "name", ["funder_figures", "funder_figures_csv", "funder_figures_chart", "funder_figures_follow_ups_chart"]
+)
 def test_only_trustees_see_the_figures(cast, auth_client, who, name):
     assert auth_client(getattr(cast, who)).get(reverse(f"safeguarding:{name}")).status_code == 403
 
@@ -114,3 +121,73 @@ def test_only_trustees_see_the_figures(cast, auth_client, who, name):
 def test_a_trustee_sees_the_page_with_its_chart_and_download(cast, auth_client):
     body = auth_client(cast.trustee).get(URL).content.decode()
     assert reverse("safeguarding:funder_figures_chart") in body and reverse("safeguarding:funder_figures_csv") in body
+
+
+# --- follow-ups closed in time ---------------------------------------------------------------------------------
+
+
+def follow_up(group, member, *, days_ago: int, closed_after_hours: float | None, due_in_hours: float = 24):
+    """A follow-up made `days_ago` days ago, due `due_in_hours` later, closed `closed_after_hours` after it was made."""
+    from care.models import FollowUp
+
+    made = timezone.now() - timedelta(days=days_ago)
+    closed = None if closed_after_hours is None else made + timedelta(hours=closed_after_hours)
+    return FollowUp.objects.create(
+        group=group,
+        member=member,
+        kind=FollowUp.Kind.CONTACT,
+        happened_at=made,
+        created_at=made,
+        due_at=made + timedelta(hours=due_in_hours),
+        closed_at=closed,
+        outcome=FollowUp.Outcome.SPOKE if closed else "",
+    )
+
+
+def test_follow_ups_made_in_the_period_are_counted_as_in_time_late_or_open(cast, crowd, auth_client):
+    for person in crowd[:5]:
+        follow_up(cast.group, person, days_ago=10, closed_after_hours=3)  # in time
+    for person in crowd[:6]:
+        follow_up(cast.group, person, days_ago=12, closed_after_hours=30)  # a day late
+    for person in crowd[:2]:
+        follow_up(cast.group, person, days_ago=1, closed_after_hours=None)  # still open
+    follow_up(cast.group, crowd[0], days_ago=60, closed_after_hours=1)  # made before the period
+    for person in crowd:
+        follow_up(cast.other_group, person, days_ago=5, closed_after_hours=50)  # another group's, late
+
+    body = auth_client(cast.trustee).get(URL, {**period(30), "group": cast.group.pk}).content.decode()
+    assert '<th scope="row">Closed by their due time</th><td>5</td>' in body
+    assert '<th scope="row">Closed late</th><td>6</td>' in body
+    assert '<th scope="row">Still open</th><td>fewer than 5</td>' in body
+    assert '<th scope="row">Follow-ups made</th><td>13</td>' in body
+
+    everyone = auth_client(cast.trustee).get(URL, period(30)).content.decode()
+    assert '<th scope="row">Closed late</th><td>13</td>' in everyone
+    assert '<th scope="row">Follow-ups made</th><td>20</td>' in everyone
+
+
+@pytest.mark.django_db
+def test_closed_at_the_due_minute_counts_as_in_time(cast, crowd):
+    for person in crowd[:5]:
+        follow_up(cast.group, person, days_ago=3, closed_after_hours=24, due_in_hours=24)
+    today = timezone.localdate()
+    data = figures.figures_for(start=today - timedelta(days=30), end=today)
+    assert (data.follow_ups.in_time, data.follow_ups.late, data.follow_ups.open) == (5, 0, 0)
+
+
+def test_follow_ups_by_month_in_the_csv_and_chart_hide_small_counts(cast, crowd, auth_client):
+    for person in crowd[:3]:
+        follow_up(cast.group, person, days_ago=2, closed_after_hours=1)
+    client = auth_client(cast.trustee)
+
+    csv = client.get(reverse("safeguarding:funder_figures_csv"), period(30)).content.decode()
+    assert "Closed by their due time,fewer than 5" in csv
+    assert "Month,Closed by their due time,Closed late,Still open" in csv
+
+    svg = client.get(reverse("safeguarding:funder_figures_follow_ups_chart"), period(30))
+    assert svg.status_code == 200 and svg["Content-Type"].startswith("image/svg+xml")
+    assert b"<script" not in svg.content and b"Follow-ups" in svg.content
+    assert "script-src 'none'" in svg["Content-Security-Policy"]
+    today = timezone.localdate()
+    data = figures.figures_for(start=today - timedelta(days=30), end=today)
+    assert all(figures.plotted(n) is None for _, n, _, _ in data.follow_up_months if n)

@@ -125,3 +125,50 @@ def test_the_override_page_appoints_with_a_reason_and_refuses_without(cast, auth
 def test_the_override_page_is_for_trustees_only(cast, auth_client, who):
     response = auth_client(getattr(cast, who)).get(reverse("admin:safeguarding_suitabilitycheck_override"))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+# --- lapsed safeguarding training counts as a lapsed check; supervision and practice training only remind ------
+
+
+def entry(cast, person, kind: str, *, renew_in_days: int):
+    return suitability.record_check(
+        actor=cast.trustee,
+        person=person,
+        kind=kind,
+        done_on=TODAY() - timedelta(days=800),
+        renew_on=TODAY() + timedelta(days=renew_in_days),
+    )
+
+
+def test_lapsed_safeguarding_training_needs_the_trustees_override_too(cast):
+    dbs(cast, cast.member, renew_in_days=200)
+    training = entry(cast, cast.member, "training_safeguarding", renew_in_days=-3)
+
+    with pytest.raises(group_services.GroupActionRefused) as exc:
+        group_services.appoint_leader(membership(cast, cast.member), actor=cast.leader)
+    assert "safeguarding training" in str(exc.value)
+    assert membership(cast, cast.member).role == Membership.Role.MEMBER
+
+    group_services.appoint_leader(membership(cast, cast.member), actor=cast.trustee, override_reason="Booked for May.")
+    event = AuditEvent.objects.get(action="safeguarding.suitability.override")
+    assert event.data["check_ids"] == [training.pk]
+
+
+def test_renewed_safeguarding_training_needs_no_override(cast):
+    entry(cast, cast.member, "training_safeguarding", renew_in_days=-3)
+    entry(cast, cast.member, "training_safeguarding", renew_in_days=300)  # the newer course is what counts
+    group_services.appoint_leader(membership(cast, cast.member), actor=cast.leader)
+    assert membership(cast, cast.member).role == Membership.Role.LEADER
+
+
+@pytest.mark.parametrize("kind", ["supervision", "training_peer_support"])
+def test_lapsed_supervision_or_practice_training_only_reminds(cast, kind):
+    entry(cast, cast.member, kind, renew_in_days=-3)
+    group_services.appoint_leader(membership(cast, cast.member), actor=cast.leader)
+    assert membership(cast, cast.member).role == Membership.Role.LEADER
+
+
+def test_the_override_page_lists_people_whose_safeguarding_training_lapsed(cast, auth_client):
+    entry(cast, cast.member, "training_safeguarding", renew_in_days=-3)
+    body = auth_client(cast.trustee).get(reverse("admin:safeguarding_suitabilitycheck_override")).content.decode()
+    assert "Member Mo in Evening group" in body

@@ -68,6 +68,8 @@ def _one_of_this_rounds(model, world):
     from safeguarding import datarights_services, suitability
     from safeguarding.models import Breach, DataRightsRequest, SuitabilityCheck
     from wellbeing import services as wellbeing
+    from wellbeing.checkin import services as check_in
+    from wellbeing.checkin.models import GroupCheckIn
     from wellbeing.models import CrisisLine, Debrief, default_crisis_lines
 
     trustee, today = world.cast.trustee, timezone.localdate()
@@ -92,6 +94,10 @@ def _one_of_this_rounds(model, world):
         CrisisLine: lambda: CrisisLine.objects.bulk_create(default_crisis_lines())[0],
         Debrief: lambda: _a_debrief(world, wellbeing, timedelta),
         FollowUp: lambda: world.a.follow_up,
+        GroupCheckIn: lambda: (
+            check_in.set_group_check_in(world.cast.group, actor=trustee, asks=True)
+            and GroupCheckIn.objects.get(group=world.cast.group)
+        ),
     }
     if model not in makers:
         return None
@@ -216,6 +222,9 @@ TRUSTEE_REACHES = {
         for view in ("add", "change", "changelist", "history")
     },
     **{f"safeguarding_{model}_delete": REFUSED for model in ("breach", "datarightsrequest", "suitabilitycheck")},
+    # Which groups ask the monthly wellbeing check-in: switched on or off (audited), never deleted.
+    **{f"wellbeing_groupcheckin_{view}": OPENS for view in ("add", "change", "changelist", "history")},
+    "wellbeing_groupcheckin_delete": REFUSED,
     # The crisis lines every page shows: the charity's own to change, add and remove (outside England too).
     **{f"wellbeing_crisisline_{view}": OPENS for view in ("add", "change", "changelist", "delete", "history")},
 }

@@ -27,3 +27,11 @@ def crisis_help(context, *, box_id: str = "", hidden: bool = False, intro: str =
 
 def crisis_lines() -> list[CrisisLine]:
     return list(CrisisLine.objects.shown()) or default_crisis_lines()
+
+
+@register.inclusion_tag("wellbeing/_group_check_in.html")
+def group_check_in_setting(group):
+    """The group's monthly check-in switch, for its leaders' settings page (groups cannot import wellbeing)."""
+    from wellbeing.checkin.models import GroupCheckIn
+
+    return {"group": group, "asks": GroupCheckIn.asks_for(group)}
