@@ -29,7 +29,7 @@ from safeguarding.permissions import (  # noqa: F401 - part of this module's con
     is_active_leader,
     welfare_groups,
 )
-from safeguarding.signals import retention_due, session_removal_lifted, session_removal_made
+from safeguarding.signals import retention_due, session_removal_made
 from safeguarding.text import required_visible_text, visible_text
 
 CONTACT_FIELDS = ("phone", "emergency_contact_name", "emergency_contact_phone", "address", "notes")
@@ -447,6 +447,10 @@ def remove_member(
             session=session,
             now=now,
         )
+        if kind == Removal.Kind.SESSION:
+            already = Removal.objects.active_for(session, membership.user_id).first()
+            if already is not None:
+                return already  # another leader got there first: still one record, one audit entry
         superseded = []
         if kind != Removal.Kind.SESSION:
             in_force = (
@@ -503,9 +507,8 @@ def _lift(removal: Removal, *, actor, note: str, now: datetime) -> bool:
     removal.save(update_fields=["lifted_at", "lifted_by", "lift_note"])
     membership = Membership.objects.select_for_update().get(pk=removal.membership_id)
     reactivated = False
-    if removal.kind == Removal.Kind.SESSION:
-        _allow_back_into_session(removal)
-    elif membership.status == Membership.Status.REMOVED:
+    # A removal from one session needs nothing more: the Removal is the one record that barred them from it.
+    if removal.kind != Removal.Kind.SESSION and membership.status == Membership.Status.REMOVED:
         still_removed = (
             Removal.objects.in_force().filter(membership=membership).exclude(kind=Removal.Kind.SESSION).exists()
         )
@@ -516,14 +519,8 @@ def _lift(removal: Removal, *, actor, note: str, now: datetime) -> bool:
 
 
 def _bar_from_session(removal: Removal, *, actor, now: datetime) -> None:
-    """The live room keeps its own "removed from this session" mark: sessions marks it (sessions/receivers.py)."""
+    """The room takes them out of it (sessions/receivers.py); the Removal stays the one record that they are barred."""
     session_removal_made.send(sender=Removal, removal=removal, actor=actor, now=now)
-
-
-def _allow_back_into_session(removal: Removal) -> None:
-    """Lifting a session removal clears the live room's own mark, so they can rejoin (sessions/receivers.py)."""
-    if removal.session_id is not None:
-        session_removal_lifted.send(sender=Removal, removal=removal)
 
 
 def reinstate_member(removal: Removal, *, actor, note: str = "") -> None:
@@ -577,11 +574,7 @@ def lift_expired_removals_task() -> int:
 
 def is_barred_from_session(user_id: int, session_id: int) -> bool:
     """True while a removal from this one session is in force (the room and join page refuse them)."""
-    return (
-        Removal.objects.in_force()
-        .filter(kind=Removal.Kind.SESSION, session_id=session_id, membership__user_id=user_id)
-        .exists()
-    )
+    return Removal.objects.active_for(session_id, user_id).exists()
 
 
 # --- retention ----------------------------------------------------------------------------------

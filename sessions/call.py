@@ -115,7 +115,7 @@ def _admitted_event(participant: RoomParticipant) -> Delivery:
 @transaction.atomic
 def admit(seat: Seat, *, user: int) -> Outcome:
     participant = participant_in_session(seat.session, user)
-    if participant.removed_at or participant.left_at:
+    if participant.is_removed or participant.left_at:
         return Outcome(reply=error("not_in_room", f"{participant.user.display_name} isn't in the room now."))
     if participant.admitted_at is None:
         participant.admitted_at, participant.admitted_by = timezone.now(), seat.user

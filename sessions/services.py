@@ -19,6 +19,7 @@ from django.utils import timezone
 from core import live
 from core.audit import record
 from groups.models import Membership, SupportGroup
+from safeguarding.models import Removal
 from safeguarding.text import required_visible_text
 from sessions.models import Attendance, CalendarFeed, CameraOffNotice, GroupSession, JoinToken, hash_token
 from sessions.signals import session_ended
@@ -295,10 +296,8 @@ def join_refusal(session: GroupSession, membership: Membership, *, now: datetime
 
 
 def removed_from_session(session: GroupSession, user_id: int) -> bool:
-    """The live room records a removal from one session; that blocks rejoining it through the join page too."""
-    from sessions.models import RoomParticipant
-
-    return RoomParticipant.objects.filter(session=session, user_id=user_id, removed_at__isnull=False).exists()
+    """A removal from this session (safeguarding's Removal, the one record of it) blocks the join page too."""
+    return Removal.objects.active_for(session, user_id).exists()
 
 
 def issue_join_token(session: GroupSession, membership: Membership) -> str:

@@ -70,7 +70,7 @@ def disconnect(session_id: int, user_id: int, *, channel_name: str) -> Outcome:
         .filter(session_id=session_id, user_id=user_id)
         .first()
     )
-    if participant is None or participant.left_at or participant.removed_at:
+    if participant is None or participant.left_at or participant.is_removed:
         return Outcome(reply={})
     connections = RoomConnection.objects.filter(participant=participant)
     connections.exclude(pk__in=connections.live().values("pk")).delete()  # left behind by a crashed process

@@ -3,7 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.utils import timezone
+
+from core import live
 
 from groups.models import Membership
 from groups.wordlist import matched_word
@@ -170,12 +174,20 @@ def test_first_acknowledgement_stands(cast, open_session, member_seat):
     assert [d.payload["type"] for d in outcome.deliveries] == ["alert"]  # the member is not told twice
 
 
-def test_removal_lowers_the_hand_and_blocks_rejoining(cast, open_session, member_seat):
+def test_removal_lowers_the_hand_and_blocks_rejoining(
+    cast, open_session, member_seat, django_capture_on_commit_callbacks
+):
     member_actions.raise_hand(member_seat)
     presence.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
     leader_seat = admission.current_seat(open_session.pk, cast.leader)
-    outcome = leader_actions.remove(leader_seat, user=cast.member.pk, reason="other", note="")
-    assert [d.payload["type"] for d in outcome.deliveries] == ["participant", "alert"]
+    layer = get_channel_layer()
+    async_to_sync(layer.group_add)(live.leaders_group(open_session.pk), "leaders-dashboard")
+    with django_capture_on_commit_callbacks(execute=True):
+        leader_actions.remove(leader_seat, user=cast.member.pk, reason="other", note="")
+    # Every removal's room part tells the leaders (sessions/room/removal.py), wherever it was made.
+    heard = [async_to_sync(layer.receive)("leaders-dashboard")["payload"] for _ in range(2)]
+    assert [payload["type"] for payload in heard] == ["participant", "alert"]
+    assert heard[0]["participant"]["status"] == "removed"
     assert not RoomAlert.objects.raised_hands().exists()
     with pytest.raises(admission.RoomRefused) as refused:
         admission.current_seat(open_session.pk, cast.member)
