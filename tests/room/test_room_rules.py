@@ -175,8 +175,10 @@ def test_first_acknowledgement_stands(cast, open_session, member_seat):
 
 
 def test_removal_lowers_the_hand_and_blocks_rejoining(
-    cast, open_session, member_seat, django_capture_on_commit_callbacks
+    cast, open_session, member_seat, django_capture_on_commit_callbacks, settings
 ):
+    # In memory: Redis's pub/sub layer only lets a group take channels made by a consumer (what is sent is the same).
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     member_actions.raise_hand(member_seat)
     presence.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
     leader_seat = admission.current_seat(open_session.pk, cast.leader)
