@@ -417,6 +417,10 @@ def _change_role(membership: Membership, *, actor, role: str) -> None:
         subject=membership,
         data={"group": membership.group_id, "from": was, "to": role},
     )
+    # Their open room sockets re-check and close: a socket keeps the role it opened with for what it listens to
+    # (a demoted leader must stop hearing the leaders' backchannel at once). Commands check the role afresh anyway.
+    user_id = membership.user_id
+    transaction.on_commit(lambda: live.close_user_sockets(user_id, reason="role_changed"))
 
 
 # Sent inside the appointment's transaction before a leader is appointed; a receiver may refuse it by raising

@@ -93,6 +93,7 @@ class Seat:
         return self.participant.user
 
 
+ROLE_CHANGED = "Your role in this group has changed, so the room has closed here. Please open it again."
 NO_LONGER_IN_GROUP = "Your place in this group has changed, so the room has closed for you."
 
 
