@@ -22,6 +22,7 @@ from core import live
 from core.audit import record
 from groups import tasks, texts
 from groups.models import Agreement, GuidelinesVersion, Invitation, Membership, SupportGroup
+from groups.roles import leads_group
 from members.roles import is_trustee
 
 Status, Role = Membership.Status, Membership.Role
@@ -67,13 +68,9 @@ def _refuse_invitation(code: str) -> InvitationRefused:
     return InvitationRefused(INVITATION_REFUSALS[code], code=code)
 
 
-def is_group_leader(group: SupportGroup, user) -> bool:
-    return Membership.objects.active().leaders().filter(group=group, user=user).exists()
-
-
 def _ensure_can_manage(group: SupportGroup, actor) -> None:
     """Only the group's leaders and trustees run a group; views check first, this is the last line."""
-    if not (is_group_leader(group, actor) or is_trustee(actor)):
+    if not (leads_group(actor, group) or is_trustee(actor)):
         raise PermissionDenied("Only the group's leaders can do this.")
 
 

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from groups.models import Membership, SupportGroup
+from groups.roles import leads_group
 from members.roles import TRUSTEES_GROUP, is_trustee
 from safeguarding.models import Concern, ContactDetails, Removal
 
@@ -26,12 +27,6 @@ def trustees() -> QuerySet:
         .filter(Q(is_superuser=True) | Q(is_staff=True, groups__name=TRUSTEES_GROUP))
         .distinct()
     )
-
-
-def is_active_leader(user, group_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.active().leaders().filter(user=user, group_id=group_id).exists()
 
 
 def welfare_groups(leader, member_user) -> QuerySet:
@@ -61,7 +56,7 @@ def concern_role(user, concern: Concern) -> str | None:
         return None
     if is_trustee(user):
         return "trustee"
-    if concern.leaders_may_read and is_active_leader(user, concern.group_id):
+    if concern.leaders_may_read and leads_group(user, concern.group_id):
         return "leader"
     if concern.raised_by_id == user.pk:
         return "raiser"
@@ -81,7 +76,7 @@ def get_removal_for_user(user, pk: int) -> Removal:
     removal = Removal.objects.select_related("membership__group", "membership__user").filter(pk=pk).first()
     if removal is None or not user.is_authenticated:
         raise Http404("No such removal.")
-    if not is_trustee(user) and not is_active_leader(user, removal.membership.group_id):
+    if not is_trustee(user) and not leads_group(user, removal.membership.group_id):
         raise Http404("No such removal.")
     return removal
 

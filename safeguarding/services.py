@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.audit import record
 from groups.models import Membership, SupportGroup
+from groups.roles import leads_group
 from members.roles import is_trustee
 from safeguarding import tasks
 from safeguarding.models import CaseNote, Concern, ContactAccess, ContactDetails, Removal
@@ -26,7 +27,6 @@ from safeguarding.permissions import (  # noqa: F401 - part of this module's con
     concern_role,
     get_concern_for_user,
     get_contact_for_reveal,
-    is_active_leader,
     welfare_groups,
 )
 from safeguarding.signals import retention_due, session_removal_made
@@ -184,7 +184,7 @@ def raise_concern(
         about_user = None
     elif about_user is not None and not Membership.objects.filter(group=group, user=about_user).exists():
         errors["about_user"] = "Please choose a member of this group."
-    elif about == Concern.About.LEADER and about_user is not None and not is_active_leader(about_user, group.pk):
+    elif about == Concern.About.LEADER and about_user is not None and not leads_group(about_user, group.pk):
         errors["about_user"] = "Please choose one of the group's leaders."
     if session is not None and session.group_id != group.pk:
         errors["session"] = "That session belongs to another group."
@@ -204,7 +204,7 @@ def raise_concern(
     # Anyone may go straight to the trustees; a concern about a leader always does, so that the leader it
     # is about (and their co-leaders, who may be close to them) never read it nor are told of it.
     about_a_leader = about == Concern.About.LEADER or category == Concern.Category.LEADER_CONDUCT
-    if about_user is not None and is_active_leader(about_user, group.pk):
+    if about_user is not None and leads_group(about_user, group.pk):
         about_a_leader, about = True, Concern.About.LEADER  # recorded as such, so no page shows it to leaders
     to_trustees = bool(to_trustees or about_a_leader)
 
@@ -359,7 +359,7 @@ def add_case_note(concern: Concern, *, actor, text: str, happened_at: datetime |
 def _ensure_can_decide(membership: Membership, actor) -> None:
     if is_trustee(actor):
         return
-    if not is_active_leader(actor, membership.group_id):
+    if not leads_group(actor, membership.group_id):
         raise PermissionDenied("Only the group's leaders and the safeguarding leads can do this.")
     if membership.user_id == actor.pk:
         raise PermissionDenied("You can't do this for yourself. Please talk with a co-leader or a trustee.")
