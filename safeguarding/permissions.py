@@ -15,9 +15,6 @@ from groups.roles import leads_group
 from members.roles import TRUSTEES_GROUP, is_trustee
 from safeguarding.models import Concern, ContactDetails, Removal
 
-# A leader may look after the welfare of anyone who belongs (or belonged until a removal) to their group.
-WELFARE_STATUSES = (Membership.Status.ACTIVE, Membership.Status.SUSPENDED, Membership.Status.REMOVED)
-
 
 def trustees() -> QuerySet:
     """Everyone who counts as a trustee (members.roles.is_trustee), for emails."""
@@ -37,7 +34,7 @@ def welfare_groups(leader, member_user) -> QuerySet:
         memberships__user=leader,
         memberships__role=Membership.Role.LEADER,
         memberships__status=Membership.Status.ACTIVE,
-    ).filter(pk__in=Membership.objects.filter(user=member_user, status__in=WELFARE_STATUSES).values("group_id"))
+    ).filter(pk__in=Membership.objects.in_leaders_care().filter(user=member_user).values("group_id"))
 
 
 def get_contact_for_reveal(user, member_user) -> ContactDetails | None:
@@ -79,15 +76,3 @@ def get_removal_for_user(user, pk: int) -> Removal:
     if not is_trustee(user) and not leads_group(user, removal.membership.group_id):
         raise Http404("No such removal.")
     return removal
-
-
-def get_group_member_for_leader(user, group: SupportGroup, member_id: int) -> Membership:
-    """The membership of member_id in a group the user leads (already checked by get_group_for_user)."""
-    membership = (
-        Membership.objects.select_related("user", "group")
-        .filter(group=group, user_id=member_id, status__in=WELFARE_STATUSES)
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member.")
-    return membership
