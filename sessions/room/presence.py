@@ -9,13 +9,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from groups.models import Membership
+from sessions.attendance import record_entry, record_leave
 from sessions.models import GroupSession
 from sessions.room.admission import Seat
 from sessions.room.models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room.outcome import Delivery, Outcome, alert_event, lower_hands, participant_event
 from sessions.room.protocol import to_browser
 from sessions.room.snapshot import snapshot
-from sessions.services import record_entry, record_leave
 
 
 @transaction.atomic

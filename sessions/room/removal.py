@@ -14,9 +14,9 @@ from datetime import datetime
 from django.db import transaction
 
 from core import live
+from sessions.attendance import record_removal
 from sessions.room.models import RoomAlert, RoomParticipant
 from sessions.room.outcome import Outcome, alert_event, lower_hands, participant_event
-from sessions.services import record_removal
 
 
 def take_out_of_the_room(session_id: int, user_id: int, *, actor, now: datetime) -> None:

@@ -73,7 +73,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     from groups import services as group_services
     from groups.models import Membership
     from safeguarding import services as safeguarding
-    from sessions import services as session_services
+    from sessions import calendar_feeds, camera_off_notices
     from sessions.models import Attendance, GroupSession, RoomAlert
 
     weekend = group_factory("Weekend group")
@@ -96,7 +96,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     Attendance.objects.create(session=past, user=cast.leader, joined_at=past.starts_at, left_at=past.ends_at)
 
     member_membership = Membership.objects.get(group=cast.group, user=cast.member)
-    notice = session_services.give_camera_off_notice(
+    notice = camera_off_notices.give_camera_off_notice(
         member_membership, session=upcoming, reason="I join from a shared room.", standing=False
     )
     RecoveryCodes.activate(cast.leader)
@@ -111,7 +111,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     )
     invitation, token = group_services.create_invitation(cast.group, actor=cast.leader, note="For Robin")
     _data_rights_records(cast)
-    calendar_token = session_services.new_calendar_feed(cast.member)
+    calendar_token = calendar_feeds.new_calendar_feed(cast.member)
     _care_records(cast, past)
 
     newcomer = user_factory("newcomer@example.org", display_name="Newcomer", verified=False)
@@ -228,10 +228,10 @@ def past(site: Site) -> dict:
 def join_ticket(site: Site) -> dict:
     """A fresh single-use ticket for the open session (each use spends it)."""
     from groups.models import Membership
-    from sessions import services
+    from sessions import attendance
 
     membership = Membership.objects.get(group=site.cast.group, user=site.cast.member)
-    return {"session_id": site.open_session.pk, "token": services.issue_join_token(site.open_session, membership)}
+    return {"session_id": site.open_session.pk, "token": attendance.issue_join_token(site.open_session, membership)}
 
 
 def membership_of(attr: str) -> Callable[[Site], dict]:

@@ -34,7 +34,7 @@ def test_a_temporary_removal_takes_effect_at_once_and_is_audited(cast, removal_f
 
 
 def test_the_removed_member_cannot_join_a_session(cast, removal_factory, session_factory):
-    from sessions.services import join_refusal
+    from sessions.attendance import join_refusal
 
     session = session_factory(cast.group)
     removal_factory()
@@ -79,7 +79,7 @@ def test_a_permanent_removal_has_no_end(cast, removal_factory):
 def test_a_removal_from_one_session_leaves_the_membership_alone_but_bars_that_session(
     cast, removal_factory, session_factory
 ):
-    from sessions.services import join_refusal
+    from sessions.attendance import join_refusal
 
     session, next_session = session_factory(cast.group), session_factory(cast.group, starts_in=timedelta(days=8))
 
@@ -198,7 +198,7 @@ def test_reinstating_a_session_removal_lets_them_rejoin_that_session(cast, remov
 
     services.reinstate_member(removal, actor=cast.leader)
 
-    from sessions.services import join_refusal
+    from sessions.attendance import join_refusal
 
     assert not services.is_barred_from_session(cast.member.pk, session.pk)
     assert join_refusal(session, membership_of(cast, cast.member)) is None
