@@ -70,7 +70,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 
     from care.conversations import start_conversation
     from care.models import FollowUp
-    from groups import services as group_services
+    from groups import invitations
     from groups.models import Membership
     from safeguarding import services as safeguarding
     from sessions import calendar_feeds, camera_off_notices
@@ -109,7 +109,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     removal = safeguarding.remove_member(
         suspended, actor=cast.leader, kind="temporary", reasons=["other"], until=now + timedelta(days=14)
     )
-    invitation, token = group_services.create_invitation(cast.group, actor=cast.leader, note="For Robin")
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader, note="For Robin")
     _data_rights_records(cast)
     calendar_token = calendar_feeds.new_calendar_feed(cast.member)
     _care_records(cast, past)
