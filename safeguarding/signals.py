@@ -10,6 +10,6 @@ from django.dispatch import Signal
 # the removal needs no signal: everything that refuses them asks the Removal.
 session_removal_made = Signal()
 
-# The retention purge runs (safeguarding.services.purge_expired_records). Args: now. Each receiver deletes its own
+# The retention purge runs (safeguarding.retention.purge_expired_records). Args: now. Each receiver deletes its own
 # app's expired records and returns {what: how many}; the purge's one audit entry holds every count.
 retention_due = Signal()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from groups.models import Membership, SupportGroup
 from groups.permissions import get_group_for_user, get_member_for_leader
-from safeguarding import services
+from safeguarding import removals, services
 from safeguarding.forms import (
     ConcernForm,
     ConcernStatusForm,
@@ -219,7 +219,7 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.remove_member(
+            removals.remove_member(
                 target,
                 actor=request.user,
                 kind=data["kind"],
@@ -248,7 +248,7 @@ def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReinstateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.reinstate_member(removal, actor=request.user, note=form.cleaned_data["note"])
+            removals.reinstate_member(removal, actor=request.user, note=form.cleaned_data["note"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from core import live
 from groups.models import Membership
 from safeguarding.models import Removal
-from safeguarding.services import raise_concern, remove_member
+from safeguarding.removals import remove_member
+from safeguarding.services import raise_concern
 from sessions.models import GroupSession
 from sessions.room.admission import Seat
 from sessions.room.models import RoomAlert, RoomConnection, RoomParticipant

@@ -72,6 +72,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     from care.models import FollowUp
     from groups import invitations
     from groups.models import Membership
+    from safeguarding import removals
     from safeguarding import services as safeguarding
     from sessions import calendar_feeds, camera_off_notices
     from sessions.models import Attendance, GroupSession, RoomAlert
@@ -106,7 +107,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         raised_by=cast.member, group=cast.group, category="other", risk_level="low", details="Evenings are hard."
     )
     suspended = Membership.objects.get(group=cast.group, user=cast.suspended)
-    removal = safeguarding.remove_member(
+    removal = removals.remove_member(
         suspended, actor=cast.leader, kind="temporary", reasons=["other"], until=now + timedelta(days=14)
     )
     invitation, token = invitations.create_invitation(cast.group, actor=cast.leader, note="For Robin")

@@ -154,7 +154,7 @@ async def test_reconnecting_leader_gets_hands_raised_while_they_were_away(socket
 async def test_removal_from_the_group_during_the_session_closes_the_members_socket_at_once(
     socket_for, cast, open_session
 ):
-    from safeguarding.services import remove_member
+    from safeguarding.removals import remove_member
 
     member = await joined(socket_for, cast.member, open_session, expect="welcome")
     membership = await database_sync_to_async(Membership.objects.get)(user=cast.member, group=cast.group)

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from groups.models import Invitation, Membership
+from safeguarding import removals
 from safeguarding import services as safeguarding
 from safeguarding.models import Concern, Removal
 from sessions import calendar_feeds, camera_off_notices
@@ -106,7 +107,7 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         details=xss(m["concern"]),
     )
     safeguarding.add_case_note(concern, actor=trustee, text=xss(m["note"]))
-    removal = safeguarding.remove_member(
+    removal = removals.remove_member(
         Membership.objects.get(group=group, user=rory),
         actor=leader,
         kind=Removal.Kind.TEMPORARY,
