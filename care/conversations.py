@@ -15,6 +15,7 @@ from django.utils import timezone
 from care.models import Conversation, FollowUp, Message, ReadMark
 from core.audit import record
 from groups.models import Membership
+from groups.roles import leads_group
 from members.roles import is_trustee
 from safeguarding.models import Concern
 
@@ -38,10 +39,9 @@ def role_in(user, conversation: Conversation) -> str | None:
         return None
     if conversation.member_id == user.pk:
         return "member"
-    if (
-        leaders_may_see(conversation)
-        and Membership.objects.active().leaders().filter(user=user, group_id=conversation.group_id).exists()
-    ) and (conversation.concern is None or conversation.concern.about_user_id != user.pk):
+    if (leaders_may_see(conversation) and leads_group(user, conversation.group_id)) and (
+        conversation.concern is None or conversation.concern.about_user_id != user.pk
+    ):
         return "leader"
     if conversation.concern is not None and conversation.concern.is_with_trustees and is_trustee(user):
         return "trustee"

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from care.models import FollowUp, next_day_at
 from core.audit import record
-from groups.models import Membership
+from groups.roles import leads_group
 from sessions.models import GroupSession, RoomAlert, RoomParticipant
 
 # Which room alerts still need a leader once the session is over, and as what kind of follow-up.
@@ -19,10 +19,6 @@ UNANSWERED_ALERTS = {
     RoomAlert.Kind.MESSAGE: FollowUp.Kind.MESSAGE,
     RoomAlert.Kind.WELFARE: FollowUp.Kind.WELFARE,
 }
-
-
-def _leads(user, group_id: int) -> bool:
-    return Membership.objects.active().leaders().filter(group_id=group_id, user=user).exists()
 
 
 def _make(session: GroupSession, *, member_id: int, kind: str, happened_at, actor) -> FollowUp | None:
@@ -97,7 +93,7 @@ def _locked(follow_up: FollowUp) -> FollowUp:
 @transaction.atomic
 def claim_follow_up(follow_up: FollowUp, *, actor) -> FollowUp:
     """A leader of the group takes the follow-up on. If another leader got there first, theirs stands."""
-    if not _leads(actor, follow_up.group_id):
+    if not leads_group(actor, follow_up.group_id):
         raise PermissionDenied("Only the group's leaders can take on its follow-ups.")
     locked = _locked(follow_up)
     if not locked.is_open:
@@ -116,7 +112,7 @@ def claim_follow_up(follow_up: FollowUp, *, actor) -> FollowUp:
 @transaction.atomic
 def close_follow_up(follow_up: FollowUp, *, actor, outcome: str) -> FollowUp:
     """Close with an outcome (never any words). Closing one nobody had claimed makes the closer its owner."""
-    if not _leads(actor, follow_up.group_id):
+    if not leads_group(actor, follow_up.group_id):
         raise PermissionDenied("Only the group's leaders can close its follow-ups.")
     locked = _locked(follow_up)
     if outcome not in dict(locked.outcome_choices):

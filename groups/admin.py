@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from groups import services
+from groups import invitations, services
 from groups.models import GuidelinesVersion, Membership, SupportGroup, normalise_newlines
 from members.roles import is_trustee
 
@@ -116,7 +116,7 @@ class SupportGroupAdmin(admin.ModelAdmin):
         }
         if request.method == "POST" and form.is_valid():
             email = form.cleaned_data["email"]
-            _, url, failure = services.invite_leader(group, actor=request.user, email=email)
+            _, url, failure = invitations.invite_leader(group, actor=request.user, email=email)
             context.update({"sent_to": email, "url": url, "failure": failure})
         return TemplateResponse(request, "admin/groups/supportgroup/invite_leader.html", context)
 

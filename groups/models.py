@@ -91,6 +91,20 @@ class MembershipQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Membership.Status.PENDING)
 
+    # What a leader sees of someone, by meaning (groups.permissions.get_member_for_leader takes one of these):
+
+    def with_history(self):
+        """Anyone but a request still waiting: people who are or were in the group (and declined requests, as
+        before). The member's attendance history (sessions) shows a member who has left."""
+        return self.exclude(status=Membership.Status.PENDING)
+
+    def in_leaders_care(self):
+        """In the group, paused, or removed: people whose welfare the leaders still look after (safeguarding's
+        welfare pages and contact reveals). Not someone who left, nor a request."""
+        return self.filter(
+            status__in=(Membership.Status.ACTIVE, Membership.Status.SUSPENDED, Membership.Status.REMOVED)
+        )
+
     def with_agreement_state(self):
         """Annotate agreed_to_current: agreed to the group's newest guidelines (True if it has none)."""
         newest = GuidelinesVersion.objects.filter(group=OuterRef("group")).order_by("-number").values("pk")[:1]

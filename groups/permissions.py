@@ -73,6 +73,16 @@ def get_membership_for_leader(user, slug: str, membership_id: int) -> tuple[Supp
     return group, target
 
 
+def get_member_for_leader(group: SupportGroup, user_id: int, *, among) -> Membership:
+    """Someone's membership of a group the caller has already checked they lead, found by their user id among
+    `among` (a meaning: Membership.objects.with_history() or .in_leaders_care()), with the user; else 404."""
+    membership = among.select_related("user").filter(group=group, user_id=user_id).first()
+    if membership is None:
+        raise Http404("No such member in this group.")
+    membership.group = group
+    return membership
+
+
 def get_invitation_for_leader(user, slug: str, invitation_id: int) -> tuple[SupportGroup, Invitation]:
     """An invitation of a group the user leads: 404 unless it belongs to that group."""
     group, _ = get_group_for_user(user, slug, leader=True)

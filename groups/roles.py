@@ -14,6 +14,13 @@ def leads_any_group(user) -> bool:
     return user._ps_leads_any_group
 
 
+def leads_group(user, group) -> bool:
+    """The one leader check: is `user` an active leader of this group (an instance or its id)? One query."""
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.active().leaders().filter(user=user, group_id=getattr(group, "pk", group)).exists()
+
+
 def needs_mfa(user) -> bool:
     """Leaders, trustees and any staff user must use two-step verification."""
     return user.is_authenticated and (user.is_staff or user.is_superuser or leads_any_group(user))

@@ -1,4 +1,4 @@
-"""Workflows of groups: joining, invitations, the group agreement, leaving and leadership.
+"""Workflows of groups: joining, the group agreement, leaving and leadership (invitations: groups/invitations.py).
 
 Each function takes keyword-only arguments and an explicit actor, runs in one transaction and writes its
 audit entry in that transaction. Emails go out after commit through Celery tasks that take primary keys.
@@ -7,73 +7,35 @@ Refusals raise GroupActionRefused (or InvitationRefused) carrying a kind message
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.dispatch import Signal
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from charity.models import current_charity
 from core import live
 from core.audit import record
 from groups import tasks, texts
-from groups.models import Agreement, GuidelinesVersion, Invitation, Membership, SupportGroup
+from groups.models import Agreement, GuidelinesVersion, Membership, SupportGroup
+from groups.roles import leads_group
 from members.roles import is_trustee
 
 Status, Role = Membership.Status, Membership.Role
+
+
+# Someone suspended or removed from a group can neither ask to join it again nor use an invitation to it.
+NOT_ALLOWED = (
+    "You can't join this group at the moment. If you would like to talk about it, please get in touch with the charity."
+)
 
 
 class GroupActionRefused(Exception):
     """A request that cannot go ahead; str(exception) is a kind message for the person."""
 
 
-class InvitationRefused(GroupActionRefused):
-    """An invitation that cannot be used. `code` says why: unknown, used, withdrawn, expired, other_group,
-    already_member or not_allowed."""
-
-    def __init__(self, message: str, *, code: str):
-        super().__init__(message)
-        self.code = code
-
-
-INVITATION_REFUSALS = {
-    "unknown": (
-        "We don't recognise this invitation link. Please check you copied all of it, "
-        "or ask the group's leaders for a new one."
-    ),
-    "used": (
-        "This invitation has already been used. Each invitation link works once: "
-        "please ask the group's leaders for a new one."
-    ),
-    "withdrawn": (
-        "This invitation was withdrawn by the group's leaders. If you think this is a mistake, "
-        "please ask them for a new one."
-    ),
-    "expired": "This invitation has expired. Please ask the group's leaders for a new one.",
-    "other_group": "This invitation is for another group. Please check the link you were sent.",
-    "already_member": "You're already a member of this group, so you don't need this invitation.",
-    "not_allowed": (
-        "You can't join this group at the moment. If you would like to talk about it, "
-        "please get in touch with the charity."
-    ),
-}
-
-
-def _refuse_invitation(code: str) -> InvitationRefused:
-    return InvitationRefused(INVITATION_REFUSALS[code], code=code)
-
-
-def is_group_leader(group: SupportGroup, user) -> bool:
-    return Membership.objects.active().leaders().filter(group=group, user=user).exists()
-
-
-def _ensure_can_manage(group: SupportGroup, actor) -> None:
+def ensure_can_manage(group: SupportGroup, actor) -> None:
     """Only the group's leaders and trustees run a group; views check first, this is the last line."""
-    if not (is_group_leader(group, actor) or is_trustee(actor)):
+    if not (leads_group(actor, group) or is_trustee(actor)):
         raise PermissionDenied("Only the group's leaders can do this.")
 
 
@@ -110,7 +72,7 @@ def request_to_join(group: SupportGroup, *, user, note: str = "") -> Membership:
         elif membership.status == Status.PENDING:
             raise GroupActionRefused("You've already asked to join this group. A leader will get back to you soon.")
         elif membership.status in (Status.SUSPENDED, Status.REMOVED):
-            raise GroupActionRefused(INVITATION_REFUSALS["not_allowed"])
+            raise GroupActionRefused(NOT_ALLOWED)
         else:  # left or declined: ask again
             membership.role = Role.MEMBER
             membership.request_note = note
@@ -126,7 +88,7 @@ def request_to_join(group: SupportGroup, *, user, note: str = "") -> Membership:
 def approve_request(membership: Membership, *, actor) -> Membership:
     with transaction.atomic():
         membership = _locked(membership)
-        _ensure_can_manage(membership.group, actor)
+        ensure_can_manage(membership.group, actor)
         if membership.status != Status.PENDING:
             raise GroupActionRefused("This request has already been answered.")
         membership.set_status(Status.ACTIVE)
@@ -139,7 +101,7 @@ def decline_request(membership: Membership, *, actor, message: str = "") -> Memb
     """Say no kindly. The row is kept with status "declined" (a record of the answer); the person may ask again."""
     with transaction.atomic():
         membership = _locked(membership)
-        _ensure_can_manage(membership.group, actor)
+        ensure_can_manage(membership.group, actor)
         if membership.status != Status.PENDING:
             raise GroupActionRefused("This request has already been answered.")
         membership.decline_message = message.strip()
@@ -155,128 +117,6 @@ def decline_request(membership: Membership, *, actor, message: str = "") -> Memb
     return membership
 
 
-# --- invitations --------------------------------------------------------------------------------
-
-
-def create_invitation(
-    group: SupportGroup, *, actor, days: int = 14, note: str = "", role: str = Role.MEMBER
-) -> tuple[Invitation, str]:
-    """A single-use invitation link; returns it with the raw token, to show the leader once.
-
-    An invitation to lead (role=leader) is a trustee's to make: it is how a new group gets its first leader.
-    """
-    with transaction.atomic():
-        _ensure_can_manage(group, actor)
-        if role == Role.LEADER and not is_trustee(actor):
-            raise PermissionDenied("Only trustees can invite someone to lead a group.")
-        invitation, token = Invitation.create(group=group, created_by=actor, days=days, note=note, role=role)
-        record(
-            "groups.invitation.created",
-            actor=actor,
-            subject=invitation,
-            data={"group": group.pk, "expires_at": invitation.expires_at, "role": role},
-        )
-    return invitation, token
-
-
-def invite_leader(group: SupportGroup, *, actor, email: str) -> tuple[Invitation, str, str | None]:
-    """A trustee invites someone to lead the group, by email: the invitation, its link, and why the email
-    failed (None when it went).
-
-    Sent at once rather than by a task: the trustee (or setup_charity's operator) is there to read a failure
-    and hand the link over another way; the invitation stands either way.
-    """
-    invitation, token = create_invitation(group, actor=actor, role=Role.LEADER, note="Invitation to lead")
-    url = settings.SITE_URL + reverse("groups:invitation", args=[token])
-    charity = current_charity()
-    charity_name = charity.name if charity else "Peer Support"
-    reply_to = [charity.contact_email] if charity else []
-    body = render_to_string(
-        "charity/email/leader_invitation.txt",
-        {
-            "charity_name": charity_name,
-            "contact_email": charity.contact_email if charity else settings.DEFAULT_FROM_EMAIL,
-            "trustee_name": actor.display_name,
-            "group_name": group.name,
-            "expires_at": invitation.expires_at,
-            "url": url,
-        },
-    )
-    message = EmailMessage(f"You are invited to lead {group.name}", body, to=[email], reply_to=reply_to)
-    try:
-        message.send()
-    except OSError as exc:  # SMTP down or refused
-        return invitation, url, f"{type(exc).__name__}: {exc}"
-    return invitation, url, None
-
-
-def check_invitation(token: str, *, group_slug: str | None = None) -> Invitation:
-    """The usable invitation for token, or InvitationRefused saying why not.
-
-    group_slug is the group the person expects to join (the one the invitation page showed them).
-    """
-    invitation = Invitation.find(token)
-    if invitation is None or invitation.group.is_archived:
-        raise _refuse_invitation("unknown")
-    if invitation.state != "open":
-        raise _refuse_invitation(invitation.state)
-    if group_slug is not None and invitation.group.slug != group_slug:
-        raise _refuse_invitation("other_group")
-    return invitation
-
-
-def accept_invitation(token: str, *, user, group_slug: str | None = None) -> Membership:
-    """Use an invitation: the person becomes an active member at once (the agreement comes next)."""
-    invitation = check_invitation(token, group_slug=group_slug)
-    with transaction.atomic():
-        membership = Membership.objects.select_for_update().filter(group=invitation.group, user=user).first()
-        if membership is not None and membership.status == Status.ACTIVE:
-            raise _refuse_invitation("already_member")
-        if membership is not None and membership.status in (Status.SUSPENDED, Status.REMOVED):
-            raise _refuse_invitation("not_allowed")
-        now = timezone.now()
-        # Claim the invitation with a conditional update: of two people using one link, one wins.
-        if not Invitation.objects.usable().filter(pk=invitation.pk).update(used_at=now, used_by=user):
-            invitation.refresh_from_db()
-            raise _refuse_invitation(invitation.state if invitation.state != "open" else "used")
-        if membership is None:
-            membership = Membership.objects.create(
-                group=invitation.group,
-                user=user,
-                role=invitation.role,
-                status=Status.ACTIVE,
-                requested_at=now,
-                joined_at=now,
-            )
-        else:  # they had asked to join, left, or been declined: the invitation settles it
-            if membership.role != invitation.role:
-                membership.set_role(invitation.role)
-            membership.set_status(Status.ACTIVE)
-        record(
-            "groups.invitation.accepted",
-            actor=user,
-            subject=membership,
-            data={"group": invitation.group_id, "invitation": invitation.pk},
-        )
-    return membership
-
-
-def revoke_invitation(invitation: Invitation, *, actor) -> Invitation:
-    with transaction.atomic():
-        _ensure_can_manage(invitation.group, actor)
-        now = timezone.now()
-        revoked = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True, revoked_at__isnull=True).update(
-            revoked_at=now
-        )
-        invitation.refresh_from_db()
-        if not revoked:
-            if invitation.state == "used":
-                raise GroupActionRefused("This invitation has already been used, so it can't be withdrawn.")
-            raise GroupActionRefused("This invitation was already withdrawn.")
-        record("groups.invitation.revoked", actor=actor, subject=invitation, data={"group": invitation.group_id})
-    return invitation
-
-
 # --- the group agreement ------------------------------------------------------------------------
 
 
@@ -289,7 +129,7 @@ def publish_guidelines(
     """
     with transaction.atomic():
         group = SupportGroup.objects.select_for_update().get(pk=group.pk)  # one number per version, no gaps
-        _ensure_can_manage(group, actor)
+        ensure_can_manage(group, actor)
         current = group.current_guidelines()
         if current is not None and current.has_same_text(principles, guidelines):
             raise GroupActionRefused("These guidelines are the same as the current version, so nothing was changed.")
@@ -417,6 +257,10 @@ def _change_role(membership: Membership, *, actor, role: str) -> None:
         subject=membership,
         data={"group": membership.group_id, "from": was, "to": role},
     )
+    # Their open room sockets re-check and close: a socket keeps the role it opened with for what it listens to
+    # (a demoted leader must stop hearing the leaders' backchannel at once). Commands check the role afresh anyway.
+    user_id = membership.user_id
+    transaction.on_commit(lambda: live.close_user_sockets(user_id, reason="role_changed"))
 
 
 # Sent inside the appointment's transaction before a leader is appointed; a receiver may refuse it by raising
@@ -428,7 +272,7 @@ def appoint_leader(membership: Membership, *, actor, override_reason: str = "") 
     """A leader (or a trustee) makes an active member a leader; they will be asked to set up two-step sign-in."""
     with transaction.atomic():
         membership = _locked(membership)
-        _ensure_can_manage(membership.group, actor)
+        ensure_can_manage(membership.group, actor)
         if refusal := self_appointment_refusal(membership.user_id, Role.LEADER, actor=actor) or role_change_refusal(
             membership, Role.LEADER
         ):
@@ -445,7 +289,7 @@ def step_down(membership: Membership, *, actor) -> Membership:
         leaders = _lock_active_leaders(membership.group_id)
         membership = _locked(membership)
         if actor.pk != membership.user_id:
-            _ensure_can_manage(membership.group, actor)
+            ensure_can_manage(membership.group, actor)
         if refusal := role_change_refusal(membership, Role.MEMBER, leader_count=len(leaders)):
             raise GroupActionRefused(refusal)
         _change_role(membership, actor=actor, role=Role.MEMBER)
@@ -455,7 +299,7 @@ def step_down(membership: Membership, *, actor) -> Membership:
 def add_member(group: SupportGroup, *, user, role: str, actor) -> Membership:
     """A trustee adds someone straight to a group (in the admin), e.g. a new group's first leader."""
     with transaction.atomic():
-        _ensure_can_manage(group, actor)
+        ensure_can_manage(group, actor)
         if refusal := self_appointment_refusal(user.pk, role, actor=actor):
             raise GroupActionRefused(refusal)
         now = timezone.now()
@@ -485,7 +329,7 @@ def update_room_settings(group: SupportGroup, *, actor, welfare_threshold_minute
 
     with transaction.atomic():
         group = SupportGroup.objects.select_for_update().get(pk=group.pk)
-        _ensure_can_manage(group, actor)
+        ensure_can_manage(group, actor)
         word_list = "\n".join(entries(chat_word_list)) + "\n" if entries(chat_word_list) else ""
         before, after = set(entries(group.chat_word_list)), set(entries(word_list))
         data = {}

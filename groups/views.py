@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.actions import carry_out
-from groups import services, texts
+from groups import invitations, services, texts
 from groups.forms import (
     AgreementForm,
     DeclineForm,
@@ -182,7 +182,7 @@ def create_invitation(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.info(request, "Please choose how many days the link should work for (1 to 60).")
         return redirect("groups:members", group.slug)
-    invitation, token = services.create_invitation(
+    invitation, token = invitations.create_invitation(
         group, actor=request.user, days=form.cleaned_data["days"], note=form.cleaned_data["note"]
     )
     # The raw token is shown this once and never stored: this response is the only place it exists.
@@ -196,7 +196,7 @@ def revoke_invitation(request: HttpRequest, slug: str, invitation_id: int) -> Ht
     group, invitation = get_invitation_for_leader(request.user, slug, invitation_id)
     carry_out(
         request,
-        lambda: services.revoke_invitation(invitation, actor=request.user),
+        lambda: invitations.revoke_invitation(invitation, actor=request.user),
         done="The invitation is withdrawn: its link no longer works.",
         refused=services.GroupActionRefused,
     )
@@ -232,7 +232,7 @@ def edit_guidelines(request: HttpRequest, slug: str) -> HttpResponse:
 REFUSAL_STATUS = {"unknown": 404, "other_group": 200, "not_allowed": 200}
 
 
-def _invitation_refused(request: HttpRequest, refusal: services.InvitationRefused) -> HttpResponse:
+def _invitation_refused(request: HttpRequest, refusal: invitations.InvitationRefused) -> HttpResponse:
     status = REFUSAL_STATUS.get(refusal.code, 410)
     return render(request, "groups/invitation_refused.html", {"message": str(refusal)}, status=status)
 
@@ -241,8 +241,8 @@ def _invitation_refused(request: HttpRequest, refusal: services.InvitationRefuse
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link a leader sent: see which group it is for, sign up or sign in, then join and agree."""
     try:
-        invitation = services.check_invitation(token)
-    except services.InvitationRefused as refusal:
+        invitation = invitations.check_invitation(token)
+    except invitations.InvitationRefused as refusal:
         return _invitation_refused(request, refusal)
     group = invitation.group
     if request.method != "POST":
@@ -251,8 +251,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     try:
         # The form names the group the person chose to join: never join them to a different one.
-        services.accept_invitation(token, user=request.user, group_slug=request.POST.get("group", ""))
-    except services.InvitationRefused as refusal:
+        invitations.accept_invitation(token, user=request.user, group_slug=request.POST.get("group", ""))
+    except invitations.InvitationRefused as refusal:
         if refusal.code != "already_member":
             return _invitation_refused(request, refusal)
         messages.info(request, str(refusal))

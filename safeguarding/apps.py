@@ -6,6 +6,6 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding"
 
     def ready(self) -> None:
-        from safeguarding import suitability
+        from safeguarding import removals, retention, suitability  # noqa: F401 - their beat tasks register here
 
         suitability._connect_appointment_signal()

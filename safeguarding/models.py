@@ -259,6 +259,14 @@ class RemovalQuerySet(models.QuerySet):
             models.Q(until__isnull=True) | models.Q(until__gt=timezone.now())
         )
 
+    def active_for(self, session, user):
+        """The removal from this one session that bars this person now, if any: the one record of "removed from
+        this session" that the room, the join page and the video call all ask. `session` and `user` may be
+        instances, ids or expressions (OuterRef), so a list can ask it in its own query (no query per row)."""
+        session_id = getattr(session, "pk", session)
+        user_id = getattr(user, "pk", user)
+        return self.in_force().filter(kind=Removal.Kind.SESSION, session_id=session_id, membership__user_id=user_id)
+
     def due_to_lift(self):
         return self.filter(kind=Removal.Kind.TEMPORARY, lifted_at__isnull=True, until__lte=timezone.now())
 

@@ -11,11 +11,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from groups.models import Membership, SupportGroup
+from groups.roles import leads_group
 from members.roles import TRUSTEES_GROUP, is_trustee
 from safeguarding.models import Concern, ContactDetails, Removal
-
-# A leader may look after the welfare of anyone who belongs (or belonged until a removal) to their group.
-WELFARE_STATUSES = (Membership.Status.ACTIVE, Membership.Status.SUSPENDED, Membership.Status.REMOVED)
 
 
 def trustees() -> QuerySet:
@@ -28,12 +26,6 @@ def trustees() -> QuerySet:
     )
 
 
-def is_active_leader(user, group_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.active().leaders().filter(user=user, group_id=group_id).exists()
-
-
 def welfare_groups(leader, member_user) -> QuerySet:
     """Groups the leader actively leads to which member_user belongs (or was removed from)."""
     if not leader.is_authenticated:
@@ -42,7 +34,7 @@ def welfare_groups(leader, member_user) -> QuerySet:
         memberships__user=leader,
         memberships__role=Membership.Role.LEADER,
         memberships__status=Membership.Status.ACTIVE,
-    ).filter(pk__in=Membership.objects.filter(user=member_user, status__in=WELFARE_STATUSES).values("group_id"))
+    ).filter(pk__in=Membership.objects.in_leaders_care().filter(user=member_user).values("group_id"))
 
 
 def get_contact_for_reveal(user, member_user) -> ContactDetails | None:
@@ -61,7 +53,7 @@ def concern_role(user, concern: Concern) -> str | None:
         return None
     if is_trustee(user):
         return "trustee"
-    if concern.leaders_may_read and is_active_leader(user, concern.group_id):
+    if concern.leaders_may_read and leads_group(user, concern.group_id):
         return "leader"
     if concern.raised_by_id == user.pk:
         return "raiser"
@@ -81,18 +73,6 @@ def get_removal_for_user(user, pk: int) -> Removal:
     removal = Removal.objects.select_related("membership__group", "membership__user").filter(pk=pk).first()
     if removal is None or not user.is_authenticated:
         raise Http404("No such removal.")
-    if not is_trustee(user) and not is_active_leader(user, removal.membership.group_id):
+    if not is_trustee(user) and not leads_group(user, removal.membership.group_id):
         raise Http404("No such removal.")
     return removal
-
-
-def get_group_member_for_leader(user, group: SupportGroup, member_id: int) -> Membership:
-    """The membership of member_id in a group the user leads (already checked by get_group_for_user)."""
-    membership = (
-        Membership.objects.select_related("user", "group")
-        .filter(group=group, user_id=member_id, status__in=WELFARE_STATUSES)
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member.")
-    return membership

@@ -5,12 +5,11 @@ Receivers run inside the sender's transaction, so what they write commits or rol
 
 from django.dispatch import Signal
 
-# A removal from one session was recorded. Args: removal (Removal, kind SESSION), actor, now.
+# A removal from one session was recorded. Args: removal (Removal, kind SESSION), actor, now. The Removal is the
+# one record of it: the room (sessions/room/removal.py) only takes the person out of the room it shows. Lifting
+# the removal needs no signal: everything that refuses them asks the Removal.
 session_removal_made = Signal()
 
-# A removal from one session was lifted early: the person may come back into that session. Args: removal.
-session_removal_lifted = Signal()
-
-# The retention purge runs (safeguarding.services.purge_expired_records). Args: now. Each receiver deletes its own
+# The retention purge runs (safeguarding.retention.purge_expired_records). Args: now. Each receiver deletes its own
 # app's expired records and returns {what: how many}; the purge's one audit entry holds every count.
 retention_due = Signal()

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groups.models import Membership, SupportGroup
-from groups.permissions import get_group_for_user
-from safeguarding import services
+from groups.permissions import get_group_for_user, get_member_for_leader
+from safeguarding import removals, services
 from safeguarding.forms import (
     ConcernForm,
     ConcernStatusForm,
@@ -30,7 +30,6 @@ from safeguarding.permissions import (
     concern_role,
     get_concern_for_user,
     get_contact_for_reveal,
-    get_group_member_for_leader,
     get_removal_for_user,
 )
 
@@ -176,7 +175,8 @@ def group_safeguarding(request: HttpRequest, slug: str) -> HttpResponse:
     group, membership = get_group_for_user(request.user, slug, leader=True)
     in_force = Removal.objects.in_force().exclude(kind=Removal.Kind.SESSION).order_by("-created_at")
     memberships = (
-        Membership.objects.filter(group=group, status__in=["active", "suspended", "removed"])
+        Membership.objects.in_leaders_care()
+        .filter(group=group)
         .select_related("user")
         .prefetch_related(Prefetch("removals", queryset=in_force, to_attr="removals_in_force"))
         .order_by("user__display_name")
@@ -193,7 +193,7 @@ def group_safeguarding(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def welfare_reveal(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     group, _ = get_group_for_user(request.user, slug, leader=True)
-    target = get_group_member_for_leader(request.user, group, member_id)
+    target = get_member_for_leader(group, member_id, among=Membership.objects.in_leaders_care())
     contact = get_contact_for_reveal(request.user, target.user)
     form = RevealForm(posted(request))
     context = {"group": group, "target": target, "contact": contact, "form": form}
@@ -212,14 +212,14 @@ def welfare_reveal(request: HttpRequest, slug: str, member_id: int) -> HttpRespo
 @login_required
 def remove_member(request: HttpRequest, slug: str, member_id: int) -> HttpResponse:
     group, _ = get_group_for_user(request.user, slug, leader=True)
-    target = get_group_member_for_leader(request.user, group, member_id)
+    target = get_member_for_leader(group, member_id, among=Membership.objects.in_leaders_care())
     if target.role == Membership.Role.LEADER or target.user_id == request.user.pk:
         raise PermissionDenied("Leaders can only be removed by the charity's safeguarding leads.")
     form = RemovalForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.remove_member(
+            removals.remove_member(
                 target,
                 actor=request.user,
                 kind=data["kind"],
@@ -248,7 +248,7 @@ def reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReinstateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.reinstate_member(removal, actor=request.user, note=form.cleaned_data["note"])
+            removals.reinstate_member(removal, actor=request.user, note=form.cleaned_data["note"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

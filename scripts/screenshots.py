@@ -60,7 +60,7 @@ def seed() -> dict:
     from groups.models import Membership, SupportGroup
     from members.models import User
     from safeguarding import services as safeguarding
-    from sessions import services as sessions
+    from sessions import camera_off_notices
     from sessions.models import GroupSession
 
     group = SupportGroup.objects.get(slug="evening-peer-support")
@@ -77,7 +77,9 @@ def seed() -> dict:
         details="I've been finding the evenings hard since my job ended. Could someone call me this week?",
     )
     sam = Membership.objects.get(group=group, user=people["sam"])
-    sessions.give_camera_off_notice(sam, session=None, reason="I join from a shared room at home.", standing=True)
+    camera_off_notices.give_camera_off_notice(
+        sam, session=None, reason="I join from a shared room at home.", standing=True
+    )
     return {"group": group, "people": people, "open": open_session, "upcoming": upcoming, "concern": concern}
 
 

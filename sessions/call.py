@@ -22,7 +22,7 @@ from django.utils import timezone
 from core import live
 from core.outbox import BROKER_ERRORS
 from safeguarding.models import Removal
-from sessions import services
+from sessions import attendance, camera_off_notices
 from sessions.models import GroupSession
 from sessions.room.admission import RoomRefused, Seat, current_seat, get_room_for_user
 from sessions.room.leader_actions import participant_in_session
@@ -45,7 +45,7 @@ RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
 def credential_for(user, session_id: int) -> dict:
     """Every check of the room and the join page, then one short-lived credential. Raises RoomRefused."""
     session, membership = get_room_for_user(user, session_id)  # 404 / PermissionDenied / RoomNotOpen
-    refusal = services.join_refusal(session, membership)
+    refusal = attendance.join_refusal(session, membership)
     if refusal:
         raise RoomRefused("forbidden", refusal)
     seat = current_seat(session_id, user)  # they came into the room, are still in it, the group runs
@@ -54,7 +54,7 @@ def credential_for(user, session_id: int) -> dict:
         raise RoomRefused("not_in_room", "Please open the room page to come in.")
     if not seat.is_leader and session.group.waiting_room and participant.admitted_at is None:
         raise RoomRefused("waiting", WAITING)
-    camera_off = not seat.is_leader and any(services.my_camera_off_notices(user, session).values())
+    camera_off = not seat.is_leader and any(camera_off_notices.my_camera_off_notices(user, session).values())
     caller = Caller(
         session_id=session.pk,
         room=session.video_room,
@@ -68,7 +68,7 @@ def credential_for(user, session_id: int) -> dict:
         credential = provider().mint(caller)
     except NotEmbedded:
         raise RoomRefused("not_embedded", NOT_EMBEDDED) from None
-    services.record_join(session, user)
+    attendance.record_join(session, user)
     # The answer of the call's own HTTP endpoint, read by the embedded client (static/js/call.js), not a room
     # message: its fields are the video engine's (sessions/video/), so it is not in the room's protocol.
     return {
@@ -93,7 +93,7 @@ def page_context(session: GroupSession, user, *, is_leader: bool) -> dict:
         waiting = session.group.waiting_room and not (
             RoomParticipant.objects.filter(session=session, user=user, admitted_at__isnull=False).exists()
         )
-        camera_off = any(services.my_camera_off_notices(user, session).values())
+        camera_off = any(camera_off_notices.my_camera_off_notices(user, session).values())
     return {
         "embedded": True,
         "provider": video.name,
@@ -121,7 +121,7 @@ def _admitted_event(participant: RoomParticipant) -> Delivery:
 @transaction.atomic
 def admit(seat: Seat, *, user: int) -> Outcome:
     participant = participant_in_session(seat.session, user)
-    if participant.removed_at or participant.left_at:
+    if participant.is_removed or participant.left_at:
         return Outcome(reply=error("not_in_room", f"{participant.user.display_name} isn't in the room now."))
     if participant.admitted_at is None:
         participant.admitted_at, participant.admitted_by = timezone.now(), seat.user

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from groups.models import Membership, SupportGroup
 from groups.permissions import check_membership, get_group_for_user, require_agreement
+from groups.permissions import get_member_for_leader as groups_get_member_for_leader
 from members.roles import is_trustee
 from sessions.models import CameraOffNotice, GroupSession
 
@@ -38,16 +39,7 @@ def get_session_for_user(user, session_id: int, *, leader: bool = False) -> tupl
 def get_member_for_leader(user, slug: str, member_id: int) -> tuple[SupportGroup, Membership]:
     """For a leader of the group: the group and another person's membership of it (any status), or 404."""
     group, _ = get_group_for_user(user, slug, leader=True)
-    membership = (
-        Membership.objects.select_related("user")
-        .filter(group=group, user_id=member_id)
-        .exclude(status=Membership.Status.PENDING)
-        .first()
-    )
-    if membership is None:
-        raise Http404("No such member in this group.")
-    membership.group = group
-    return group, membership
+    return group, groups_get_member_for_leader(group, member_id, among=Membership.objects.with_history())
 
 
 def get_camera_off_notice_for_user(user, notice_id: int) -> CameraOffNotice:

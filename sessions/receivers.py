@@ -8,31 +8,20 @@ from datetime import timedelta
 from django.conf import settings
 from django.dispatch import receiver
 
-from safeguarding.signals import retention_due, session_removal_lifted, session_removal_made
+from safeguarding.signals import retention_due, session_removal_made
 from sessions.models import Attendance
-from sessions.room.models import RoomParticipant
+from sessions.room.removal import take_out_of_the_room
 
 
-@receiver(session_removal_made, dispatch_uid="sessions.mark_removed_in_the_room")
-def mark_removed_in_the_room(sender, *, removal, actor, now, **kwargs) -> None:
-    """Mark the person removed in the live room's own records (the room may already have done so)."""
-    participant, _ = RoomParticipant.objects.select_for_update().get_or_create(
-        session_id=removal.session_id,
-        user_id=removal.membership.user_id,
-        defaults={"joined_at": now, "left_at": now},
-    )
-    if participant.removed_at is None:
-        participant.removed_at, participant.removed_by = now, actor
-        participant.left_at = participant.left_at or now
-        participant.save(update_fields=["removed_at", "removed_by", "left_at"])
+@receiver(session_removal_made, dispatch_uid="sessions.out_of_the_room")
+def out_of_the_room(sender, *, removal, actor, now, **kwargs) -> None:
+    """Someone was removed from a session, from wherever (the dashboard, a leader's page, the admin).
 
-
-@receiver(session_removal_lifted, dispatch_uid="sessions.allow_back_into_the_room")
-def allow_back_into_the_room(sender, *, removal, **kwargs) -> None:
-    """Clear the live room's "removed from this session" mark so they can rejoin."""
-    RoomParticipant.objects.filter(session_id=removal.session_id, user_id=removal.membership.user_id).update(
-        removed_at=None
-    )
+    The Removal is the one record that they are removed (RoomParticipant.objects and the seat check ask it); the
+    room only updates what it shows: they are out of the room, their hand is down, the register says so, and the
+    leaders' dashboards hear it once this commits (safeguarding closes their sockets; sessions/call.py the call).
+    """
+    take_out_of_the_room(removal.session_id, removal.membership.user_id, actor=actor, now=now)
 
 
 @receiver(retention_due, dispatch_uid="sessions.purge_old_attendance")

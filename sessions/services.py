@@ -1,26 +1,27 @@
-"""Session workflows: scheduling, cancelling, opening and ending, the meeting link, attendance and camera-off.
+"""Session workflows: scheduling, cancelling, opening and ending, the meeting link, and the trustees' figures.
+
+Joining and the register are in sessions/attendance.py, camera-off notices in sessions/camera_off_notices.py and
+the calendar address in sessions/calendar_feeds.py.
 
 Each function takes keyword-only arguments and an explicit actor, runs in one transaction and writes its
 audit entry in that transaction. Emails go out from Celery tasks queued after commit with ids only.
 """
 
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db import transaction
+from django.db.models import Count, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core import live
 from core.audit import record
-from groups.models import Membership, SupportGroup
-from safeguarding.text import required_visible_text
-from sessions.models import Attendance, CalendarFeed, CameraOffNotice, GroupSession, JoinToken, hash_token
+from groups.models import SupportGroup
+from sessions.models import Attendance, GroupSession, JoinToken
 from sessions.signals import session_ended
 
 SERIES_EVERY = {"weekly": timedelta(weeks=1), "fortnightly": timedelta(weeks=2)}
@@ -270,172 +271,6 @@ def rotate_meeting_link(session: GroupSession, *, actor, new_link: str) -> Group
         data={"had_link": had_link, "has_link": bool(locked.meeting_link)},
     )
     return locked
-
-
-# --- joining and attendance -------------------------------------------------------------------
-
-
-def join_refusal(session: GroupSession, membership: Membership, *, now: datetime | None = None) -> str | None:
-    """Why this person cannot open the meeting now (a kind message), or None when they can.
-
-    Outsiders never get here (the lookup helper gives them 404). Membership status and agreement
-    are checked before the session's own window.
-    """
-    if membership.status == Membership.Status.SUSPENDED:
-        return "Your membership of this group is paused at the moment, so you can't join its sessions."
-    if membership.status == Membership.Status.REMOVED:
-        return "You are not part of this group at the moment, so you can't join its sessions."
-    if membership.status != Membership.Status.ACTIVE:
-        return "You can join this group's sessions once a leader has welcomed you into the group."
-    if not membership.has_agreed_to_current():
-        return "Please read and agree to the group's guidelines before joining a session."
-    if removed_from_session(session, membership.user_id):
-        return "A leader has asked you to leave this session, so you can't rejoin it. Please message the leaders."
-    return session.join_refusal(now)
-
-
-def removed_from_session(session: GroupSession, user_id: int) -> bool:
-    """The live room records a removal from one session; that blocks rejoining it through the join page too."""
-    from sessions.models import RoomParticipant
-
-    return RoomParticipant.objects.filter(session=session, user_id=user_id, removed_at__isnull=False).exists()
-
-
-def issue_join_token(session: GroupSession, membership: Membership) -> str:
-    """A single-use, minute-long ticket to the meeting for this member. Raises SessionStateError if refused."""
-    refusal = join_refusal(session, membership)
-    if refusal:
-        raise SessionStateError(refusal)
-    if not session.has_meeting_link:
-        raise SessionStateError("The leaders haven't added the meeting link yet. Please try again in a moment.")
-    _, raw = JoinToken.issue(session=session, user=membership.user)
-    return raw
-
-
-def redeem_join_token(session: GroupSession, membership: Membership, raw: str) -> str:
-    """Use the ticket once, record attendance and return the meeting link. Raises SessionStateError if refused."""
-    with transaction.atomic():
-        if not JoinToken.claim(raw, session=session, user=membership.user):
-            raise SessionStateError(
-                "That link to the meeting has already been used or has expired (it lasts a minute). "
-                "Please go back to the session page and join again."
-            )
-        # Re-checked after the claim: a removal or the end of the session may have happened in between.
-        refusal = join_refusal(session, membership)
-        if refusal:
-            raise SessionStateError(refusal)
-        link = session.meeting_link  # a rotation since the ticket was issued deleted the ticket: claim failed
-        if not link:
-            raise SessionStateError("The leaders haven't added the meeting link yet. Please try again in a moment.")
-        record_join(session, membership.user)
-    return link
-
-
-def record_join(session: GroupSession, user) -> Attendance:
-    """Note that someone joined; a rejoin keeps the first join time and clears the leave time."""
-    now = timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                return Attendance.objects.create(session=session, user=user, joined_at=now, last_joined_at=now)
-        except IntegrityError:
-            pass  # they have been here before (or another tab got there first): update their row
-        Attendance.objects.filter(session=session, user=user).update(
-            last_joined_at=now, left_at=None, times_joined=F("times_joined") + 1
-        )
-        return Attendance.objects.get(session=session, user=user)
-
-
-def record_leave(session: GroupSession, user) -> None:
-    """Note that someone left (the live room calls this too). Nothing happens if they were not marked as in."""
-    Attendance.objects.filter(session=session, user=user, left_at__isnull=True).update(left_at=timezone.now())
-
-
-def record_entry(session: GroupSession, user) -> None:
-    """Someone came into the room, by whatever route (the join ticket, "Go to the session room", a leader's
-    dashboard): make sure the register has them. Coming back after leaving counts as joining again; a
-    second tab or a reconnect while they are still in does not."""
-    if Attendance.objects.filter(session=session, user=user, left_at__isnull=True).exists():
-        return
-    record_join(session, user)
-
-
-def record_removal(session: GroupSession, user) -> None:
-    """A leader removed someone from the session: the register shows the removal's own time, marked removed."""
-    now = timezone.now()
-    Attendance.objects.get_or_create(session=session, user=user, defaults={"joined_at": now, "last_joined_at": now})
-    Attendance.objects.filter(session=session, user=user).update(left_at=now, removed_at=now)
-
-
-# --- camera-off notices -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def give_camera_off_notice(
-    membership: Membership, *, session: GroupSession | None, reason: str, standing: bool
-) -> CameraOffNotice:
-    """Tell the leaders a member will have their camera off. A new notice replaces the one it overlaps."""
-    if not standing and session is None:
-        raise ValidationError("Choose a session, or make it a standing choice for the group.")
-    reason = required_visible_text(reason, what="why you'd like to have your camera off", field="reason")
-    user, group = membership.user, membership.group
-    live = CameraOffNotice.objects.active().filter(user=user, group=group)
-    live = live.filter(standing=True) if standing else live.filter(session=session, standing=False)
-    live.update(withdrawn_at=timezone.now())
-    return CameraOffNotice.objects.create(
-        group=group, user=user, session=None if standing else session, standing=standing, reason=reason
-    )
-
-
-def withdraw_camera_off_notice(notice: CameraOffNotice) -> None:
-    if notice.withdrawn_at is None:
-        notice.withdrawn_at = timezone.now()
-        notice.save(update_fields=["withdrawn_at"])
-
-
-def camera_off_notices_for(session: GroupSession) -> QuerySet[CameraOffNotice]:
-    """Live camera-off notices of active members for this session: its own and the group's standing ones.
-
-    One query, users loaded with it; ordered by name, with a session notice before a standing one.
-    """
-    return (
-        CameraOffNotice.objects.active()
-        .filter(Q(session=session) | Q(standing=True, group_id=session.group_id))
-        .filter(
-            user__memberships__group_id=session.group_id,
-            user__memberships__status=Membership.Status.ACTIVE,
-        )
-        .select_related("user")
-        .order_by("user__display_name", "user_id", "standing", "-created_at")
-    )
-
-
-def my_camera_off_notices(user, session: GroupSession) -> dict[str, CameraOffNotice | None]:
-    """The member's own live notices that apply to this session: {'session': ..., 'standing': ...}."""
-    notices = CameraOffNotice.objects.active().filter(
-        Q(session=session) | Q(standing=True, group_id=session.group_id), user=user
-    )
-    found: dict[str, CameraOffNotice | None] = {"session": None, "standing": None}
-    for notice in notices:
-        found["standing" if notice.standing else "session"] = notice
-    return found
-
-
-# --- calendar feed ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def new_calendar_feed(user) -> str:
-    """Make (or replace) the member's calendar address; returns the raw token, shown once. The old one stops."""
-    raw = secrets.token_urlsafe(32)
-    CalendarFeed.objects.update_or_create(
-        user=user, defaults={"token_hash": hash_token(raw), "created_at": timezone.now(), "last_used_at": None}
-    )
-    return raw
-
-
-def revoke_calendar_feed(user) -> None:
-    CalendarFeed.objects.filter(user=user).delete()
 
 
 # --- trustees' figures ------------------------------------------------------------------------

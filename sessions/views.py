@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.actions import carry_out
 from groups.permissions import agreement_required, get_group_for_user
-from sessions import ics, services
+from sessions import attendance, calendar_feeds, camera_off_notices, ics, services
 from sessions.entry import step_before_room
 from sessions.forms import CameraOffForm, CancelForm, MeetingLinkForm, SeriesForm, SessionForm
 from sessions.models import Attendance, CalendarFeed, GroupSession
@@ -83,10 +83,10 @@ def detail(request: HttpRequest, session_id: int) -> HttpResponse:
         "group": session.group,
         "membership": membership,
         "join_refusal": session.join_refusal(),
-        "my_notices": services.my_camera_off_notices(request.user, session),
+        "my_notices": camera_off_notices.my_camera_off_notices(request.user, session),
     }
     if membership.is_leader:
-        context["camera_off_count"] = services.camera_off_notices_for(session).count()
+        context["camera_off_count"] = camera_off_notices.camera_off_notices_for(session).count()
         context["attended_count"] = session.attendances.count()
     return render(request, "sessions/detail.html", context)
 
@@ -99,7 +99,7 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
     """The online-safety reminder, then a POST for a single-use ticket that the `go` view turns into the meeting."""
     session, membership = get_session_for_user(request.user, session_id)
     require_agreement(membership)
-    refusal = services.join_refusal(session, membership)
+    refusal = attendance.join_refusal(session, membership)
     if refusal:
         return _refused(request, session, refusal)
     if request.method == "GET" and (step := step_before_room(request, session, membership)):
@@ -112,7 +112,7 @@ def join(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(request, "sessions/join.html", {"session": session, "group": session.group, "embedded": True})
     if request.method == "POST":
         try:
-            raw = services.issue_join_token(session, membership)
+            raw = attendance.issue_join_token(session, membership)
         except SessionStateError as refused:
             return _refused(request, session, str(refused))
         # A page that moves on by itself rather than a redirect: browsers apply the join form's CSP
@@ -130,7 +130,7 @@ def go(request: HttpRequest, session_id: int, token: str) -> HttpResponse:
     """Use the ticket once and send the member on to the meeting. The only place a member receives the link."""
     session, membership = get_session_for_user(request.user, session_id)
     try:
-        link = services.redeem_join_token(session, membership, token)
+        link = attendance.redeem_join_token(session, membership, token)
     except SessionStateError as refused:
         return _refused(request, session, str(refused))
     response = HttpResponseRedirect(link)
@@ -318,12 +318,16 @@ def camera_off(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("sessions:detail", session_id=session.pk)
     form = CameraOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.give_camera_off_notice(
+        camera_off_notices.give_camera_off_notice(
             membership, session=session, reason=form.cleaned_data["reason"], standing=form.cleaned_data["standing"]
         )
         messages.success(request, "Thank you for letting the leaders know. That's absolutely fine.")
         return redirect("sessions:detail", session_id=session.pk)
-    context = {"session": session, "form": form, "my_notices": services.my_camera_off_notices(request.user, session)}
+    context = {
+        "session": session,
+        "form": form,
+        "my_notices": camera_off_notices.my_camera_off_notices(request.user, session),
+    }
     return render(request, "sessions/camera_off_form.html", context)
 
 
@@ -331,7 +335,7 @@ def camera_off(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def camera_off_withdraw(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = get_camera_off_notice_for_user(request.user, notice_id)
-    services.withdraw_camera_off_notice(notice)
+    camera_off_notices.withdraw_camera_off_notice(notice)
     messages.success(request, "Your camera-off note is withdrawn.")
     if notice.session_id:
         return redirect("sessions:detail", session_id=notice.session_id)
@@ -342,7 +346,7 @@ def camera_off_withdraw(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_GET
 def camera_off_list(request: HttpRequest, session_id: int) -> HttpResponse:
     session, _ = get_session_for_user(request.user, session_id, leader=True)
-    notices = services.camera_off_notices_for(session)
+    notices = camera_off_notices.camera_off_notices_for(session)
     return render(request, "sessions/camera_off_list.html", {"session": session, "notices": notices})
 
 
@@ -357,10 +361,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     feed_url = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            services.revoke_calendar_feed(request.user)
+            calendar_feeds.revoke_calendar_feed(request.user)
             messages.success(request, "Your calendar address is switched off. Calendars using it will stop updating.")
             return redirect("sessions:calendar")
-        raw = services.new_calendar_feed(request.user)
+        raw = calendar_feeds.new_calendar_feed(request.user)
         feed_url = request.build_absolute_uri(reverse("sessions:calendar_feed", kwargs={"token": raw}))
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(request, "sessions/calendar.html", {"feed": feed, "feed_url": feed_url})

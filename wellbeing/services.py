@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.audit import record
 from groups.models import Membership, SupportGroup
+from groups.roles import leads_group
 from members.roles import is_trustee
 from wellbeing.debrief_items import OpenItem, check_items
 from wellbeing.models import SAFETY_PLAN_SECTIONS, Debrief, SafetyPlan
@@ -81,8 +82,7 @@ def delete_safety_plan(*, user) -> bool:
 @transaction.atomic
 def read_shared_safety_plan(plan: SafetyPlan, *, actor, group: SupportGroup) -> SafetyPlan:
     """A leader reads a plan its owner shares with their group: checked again here, and audited."""
-    leads = Membership.objects.active().leaders().filter(group=group, user=actor).exists()
-    if not leads or not plan.shared_with.filter(pk=group.pk).exists():
+    if not leads_group(actor, group) or not plan.shared_with.filter(pk=group.pk).exists():
         raise PermissionDenied("This safety plan is not shared with you.")
     record("wellbeing.safety_plan.viewed", actor=actor, subject=plan, data={"group_id": group.pk})
     return plan
@@ -112,7 +112,7 @@ def add_debrief(
     """
     from sessions.models import GroupSession
 
-    if not Membership.objects.active().leaders().filter(group_id=session.group_id, user=actor).exists():
+    if not leads_group(actor, session.group_id):
         raise PermissionDenied("Only the group's leaders can write a debrief.")
     if session.status != GroupSession.Status.ENDED:
         raise DebriefRefused("A debrief is written once the session has ended.")

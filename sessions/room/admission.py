@@ -12,6 +12,7 @@ from django.http import Http404
 
 from groups.models import Membership
 from members.roles import has_mfa
+from safeguarding.models import Removal
 from sessions.models import GroupSession
 from sessions.permissions import get_session_for_user, require_agreement
 from sessions.room.models import RoomParticipant
@@ -53,7 +54,7 @@ def get_room_for_user(user, session_id: int, *, leader: bool = False) -> tuple[G
     session, membership = get_session_for_user(user, session_id, leader=leader)
     membership.user = user  # same row; saves a query for callers that read membership.user
     require_agreement(membership)
-    if RoomParticipant.objects.filter(session=session, user=user, removed_at__isnull=False).exists():
+    if Removal.objects.active_for(session, user).exists():
         raise PermissionDenied(REMOVED_FROM_SESSION)
     if not session.is_open:
         raise RoomNotOpen(NOT_OPEN.get(session.status, "This room is not open."))
@@ -92,6 +93,7 @@ class Seat:
         return self.participant.user
 
 
+ROLE_CHANGED = "Your role in this group has changed, so the room has closed here. Please open it again."
 NO_LONGER_IN_GROUP = "Your place in this group has changed, so the room has closed for you."
 
 
@@ -106,7 +108,7 @@ def current_seat(session_id: int, user) -> Seat:
     participant.user = user
     if found.membership_status != Membership.Status.ACTIVE:
         raise RoomRefused("forbidden", NO_LONGER_IN_GROUP)
-    if participant.removed_at:
+    if found.removed:
         raise RoomRefused("removed", REMOVED_FROM_SESSION)
     if participant.session.status != GroupSession.Status.OPEN:
         raise RoomRefused("not_open", NOT_OPEN.get(participant.session.status, "This room is not open."))

@@ -140,7 +140,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 # RecursionError: a deeply nested frame ("[" * 5000) under the size limit is as unreadable
                 # to us as broken JSON, not a fault of ours.
                 raise ProtocolError("invalid_json", "That message could not be read.") from None
-            command = parse(data, is_leader=self.is_leader)
+            command = parse(data)
             if command.type == "ping":
                 outcome = await database_sync_to_async(self._heartbeat)()
             else:
@@ -235,7 +235,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._refuse(exc)
 
     def _recheck(self) -> None:
-        admission.current_seat(self.session_id, self.user)
+        seat = admission.current_seat(self.session_id, self.user)
+        if seat.is_leader != self.is_leader:  # it listens as the role it opened with: the leaders' groups, or not
+            raise admission.RoomRefused("role_changed", admission.ROLE_CHANGED)
         admission.check_signed_in(self.scope["session"].session_key, self.user.pk)
 
     async def room_ended(self, event):

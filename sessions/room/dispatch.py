@@ -1,13 +1,14 @@
 """One entry point for every room action, however it arrives (the socket, or a form posted over HTTP).
 
-`perform` re-reads the person's seat and role, then calls the action's handler. The video call's actions
-(sessions/call.py) are added to HANDLERS when the app is ready (sessions/apps.py).
+`perform` re-reads the person's seat and role (the only place the role of a command is checked), then calls the
+action's handler. The video call's actions (sessions/call.py) are added to HANDLERS when the app is ready
+(sessions/apps.py).
 """
 
 from sessions.room import leader_actions, member_actions
 from sessions.room.admission import current_seat
 from sessions.room.outcome import Outcome
-from sessions.room.protocol import TYPES, Command, ProtocolError
+from sessions.room.protocol import Command, refuse_wrong_role
 
 HANDLERS = {
     "raise_hand": member_actions.raise_hand,
@@ -32,11 +33,6 @@ HANDLERS = {
 
 def perform(session_id: int, user, command: Command) -> Outcome:
     """Re-check the person's place in the room, then carry out one action. Raises RoomRefused or ProtocolError."""
-    seat = current_seat(session_id, user)
-    # The role is re-read for every action: someone can become (or stop being) a leader mid-session.
-    spec = TYPES[command.type]
-    if spec.leader_only and not seat.is_leader:
-        raise ProtocolError("forbidden", "Only the session's leaders can do that.")
-    if spec.member_only and seat.is_leader:
-        raise ProtocolError("forbidden", "That button is for members of the group.")
+    seat = current_seat(session_id, user)  # one query, the role with it: no query of its own for the role
+    refuse_wrong_role(command.type, is_leader=seat.is_leader)
     return HANDLERS[command.type](seat, **command.fields)

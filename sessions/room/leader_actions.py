@@ -12,7 +12,8 @@ from django.utils import timezone
 from core import live
 from groups.models import Membership
 from safeguarding.models import Removal
-from safeguarding.services import raise_concern, remove_member
+from safeguarding.removals import remove_member
+from safeguarding.services import raise_concern
 from sessions.models import GroupSession
 from sessions.room.admission import Seat
 from sessions.room.models import RoomAlert, RoomConnection, RoomParticipant
@@ -21,12 +22,11 @@ from sessions.room.outcome import (
     Outcome,
     alert_event,
     lower_hands,
-    participant_event,
     tell_members_hands_lowered,
 )
 from sessions.room.protocol import ProtocolError, done, to_browser
 from sessions.room.snapshot import alerts_with_people
-from sessions.services import SessionStateError, end_session, record_removal
+from sessions.services import SessionStateError, end_session
 
 
 def _alert_in_session(seat: Seat, alert_id: int, *, lock: bool = False) -> RoomAlert:
@@ -89,7 +89,7 @@ def participant_in_session(session: GroupSession, user_id: int) -> RoomParticipa
 def reply(seat: Seat, *, to: int, text: str) -> Outcome:
     """A leader's private reply to one member; the other leaders see it too. Relayed live, never kept."""
     target = participant_in_session(seat.session, to)
-    if target.is_leader or target.removed_at:
+    if target.is_leader or target.is_removed:
         raise ProtocolError("not_found", "You can reply to members who are in this session.")
     if not RoomConnection.objects.live().filter(participant=target).exists():
         raise ProtocolError("not_connected", f"{target.user.display_name} is not connected, so the reply was not sent.")
@@ -133,50 +133,30 @@ def set_chat(seat: Seat, *, enabled: bool) -> Outcome:
 
 
 @transaction.atomic
-def remove_from_session(session: GroupSession, member_user, *, actor, reason: str, note: str = "") -> RoomParticipant:
-    """Remove a member from this live session: they cannot rejoin it, and safeguarding records the removal
-    (its service closes their sockets as soon as this commits)."""
+def remove_from_session(session: GroupSession, member_user, *, actor, reason: str, note: str = "") -> None:
+    """Remove a member from this live session. safeguarding records it (the one record of it) and closes their
+    sockets; the room takes them out of it on its signal (sessions/room/removal.py)."""
     if reason not in Removal.Reason.values:
         raise ProtocolError("invalid_field", "Please choose a reason for the removal.")
     membership = Membership.objects.filter(group_id=session.group_id, user=member_user).first()
     if membership is None or membership.role != Membership.Role.MEMBER:
         raise ProtocolError("not_found", "Only members of the group can be removed from a session.")
-    now = timezone.now()
-    participant, _ = RoomParticipant.objects.select_for_update().get_or_create(
-        session=session, user=member_user, defaults={"joined_at": now, "left_at": now}
-    )
-    if participant.removed_at is not None:
-        return participant  # another leader got there first
-    participant.removed_at = now
-    participant.removed_by = actor
-    participant.left_at = participant.left_at or now
-    participant.stepped_out_at = None
-    participant.save(update_fields=["removed_at", "removed_by", "left_at", "stepped_out_at"])
-    lower_hands(RoomAlert.objects.raised_hands().filter(session=session, user=member_user), actor=actor)
-    record_removal(session, member_user)
-    try:
+    try:  # a second leader's removal of the same person finds the first one's and adds nothing
         remove_member(membership, actor=actor, kind="session", reasons=[reason], note=note, session=session)
     except ValidationError as exc:
         raise ProtocolError("invalid_field", " ".join(exc.messages)) from None
     except PermissionDenied as exc:
         raise ProtocolError("forbidden", str(exc)) from None
-    return participant
 
 
-@transaction.atomic
 def remove(seat: Seat, *, user: int, reason: str, note: str = "") -> Outcome:
+    """The dashboards hear of it from the room's own part of every removal (sessions/room/removal.py)."""
     target = participant_in_session(seat.session, user)
-    hand_ids = list(
-        RoomAlert.objects.raised_hands().filter(session=seat.session, user=target.user).values_list("pk", flat=True)
-    )
-    participant = remove_from_session(seat.session, target.user, actor=seat.user, reason=reason, note=note)
-    participant.user = target.user
-    lowered = alerts_with_people().filter(pk__in=hand_ids)
+    remove_from_session(seat.session, target.user, actor=seat.user, reason=reason, note=note)
     return Outcome(
         reply=done(
             "remove", f"{target.user.display_name} has been removed from this session. Safeguarding has a record."
-        ),
-        deliveries=[participant_event(participant)] + [alert_event(hand) for hand in lowered],
+        )
     )
 
 

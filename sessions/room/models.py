@@ -13,19 +13,33 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from safeguarding.models import Removal
 from sessions.room.protocol import CheckIn as CheckInChoices
 
 # A socket that has not been heard from for this long is treated as gone (its process may have died).
 CONNECTION_STALE_AFTER = timedelta(seconds=75)
 
 
+def removed_from_session():
+    """For a RoomParticipant query: is a removal from this session in force for this person? Asked of
+    safeguarding's `Removal`, the one record of it, inside the same query (an EXISTS per row, no extra query)."""
+    return Exists(Removal.objects.active_for(OuterRef("session_id"), OuterRef("user_id")))
+
+
 class RoomParticipantQuerySet(models.QuerySet):
     def in_room(self):
         """Present or stepped out: joined and neither left nor removed."""
-        return self.filter(left_at__isnull=True, removed_at__isnull=True)
+        return self.filter(left_at__isnull=True, removed_from_session=False)
+
+
+class RoomParticipantManager(models.Manager.from_queryset(RoomParticipantQuerySet)):
+    """Every participant read through `objects` (and `session.participants`) knows whether they are removed."""
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(removed_from_session=removed_from_session())
 
 
 class RoomParticipant(models.Model):
@@ -40,13 +54,9 @@ class RoomParticipant(models.Model):
     passing_since = models.DateTimeField(
         null=True, blank=True, help_text="They said they would rather not talk today. Never counted or ranked."
     )
-    removed_at = models.DateTimeField(null=True, blank=True, help_text="Removed from this session; cannot rejoin it.")
     # The waiting room: a leader let them into the video call (only then is a call credential minted).
     admitted_at = models.DateTimeField(null=True, blank=True)
     admitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     left_when_ended = models.BooleanField(
@@ -54,7 +64,7 @@ class RoomParticipant(models.Model):
     )
     stepped_out_at_end = models.BooleanField(default=False, help_text="Stepped out and not back when it ended.")
 
-    objects = RoomParticipantQuerySet.as_manager()
+    objects = RoomParticipantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["session", "user"], name="one_room_place_per_user_per_session")]
@@ -63,8 +73,16 @@ class RoomParticipant(models.Model):
         return f"{self.user} in session {self.session_id}"
 
     @property
+    def is_removed(self) -> bool:
+        """Removed from this session (safeguarding's Removal says so; "removed" is recorded nowhere else).
+        Read with the row by `objects`; a participant made in this process asks once."""
+        if "removed_from_session" not in self.__dict__:
+            self.removed_from_session = Removal.objects.active_for(self.session_id, self.user_id).exists()
+        return self.removed_from_session
+
+    @property
     def status(self) -> str:
-        if self.removed_at:
+        if self.is_removed:
             return "removed"
         if self.left_at:
             return "left"

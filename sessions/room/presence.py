@@ -9,13 +9,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from groups.models import Membership
+from sessions.attendance import record_entry, record_leave
 from sessions.models import GroupSession
 from sessions.room.admission import Seat
 from sessions.room.models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room.outcome import Delivery, Outcome, alert_event, lower_hands, participant_event
 from sessions.room.protocol import to_browser
 from sessions.room.snapshot import snapshot
-from sessions.services import record_entry, record_leave
 
 
 @transaction.atomic
@@ -75,7 +75,7 @@ def disconnect(session_id: int, user_id: int, *, channel_name: str) -> Outcome:
         .filter(session_id=session_id, user_id=user_id)
         .first()
     )
-    if participant is None or participant.left_at or participant.removed_at:
+    if participant is None or participant.left_at or participant.is_removed:
         return Outcome(reply={})
     connections = RoomConnection.objects.filter(participant=participant)
     connections.exclude(pk__in=connections.live().values("pk")).delete()  # left behind by a crashed process

@@ -119,7 +119,7 @@ def invite(seat: Seat, *, user: int) -> Outcome:
     name = member.user.display_name
     if member.is_leader:
         raise ProtocolError("invalid_field", "A word in private is with a member of the group.")
-    if member.removed_at or member.left_at:
+    if member.is_removed or member.left_at:
         raise ProtocolError("not_in_room", f"{name} isn't in the room now.")
     if seat.session.group.waiting_room and member.admitted_at is None:
         raise ProtocolError("waiting", f"{name} is still waiting to join the call.")

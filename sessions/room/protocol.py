@@ -135,18 +135,27 @@ def _coerce(name: str, spec: Field, value, *, from_form: bool):
     return value
 
 
-def parse(data, *, is_leader: bool, from_form: bool = False) -> Command:
-    """Validate one inbound message (a decoded JSON object or a form's fields) into a Command."""
+def refuse_wrong_role(type_: str, *, is_leader: bool) -> None:
+    """The one role check of room commands: leaders' commands for leaders, members' buttons for members.
+
+    Called by `dispatch.perform` only, with the role it has just read from the database (someone can become, or
+    stop being, a leader mid-session), never with the role a socket had when it connected."""
+    spec = TYPES[type_]
+    if spec.leader_only and not is_leader:
+        raise ProtocolError("forbidden", "Only the session's leaders can do that.")
+    if spec.member_only and is_leader:
+        raise ProtocolError("forbidden", "That button is for members of the group.")
+
+
+def parse(data, *, from_form: bool = False) -> Command:
+    """Validate one inbound message (a decoded JSON object or a form's fields) into a Command. Who may send it is
+    checked later, against fresh data (`refuse_wrong_role`, from `dispatch.perform`)."""
     if not isinstance(data, dict):
         raise ProtocolError("invalid_json", "Messages must be JSON objects with a 'type'.")
     type_ = data.get("type")
     if not isinstance(type_, str) or type_ not in TYPES:
         raise ProtocolError("unknown_type", "That is not something the room understands.")
     spec = TYPES[type_]
-    if spec.leader_only and not is_leader:
-        raise ProtocolError("forbidden", "Only the session's leaders can do that.")
-    if spec.member_only and is_leader:
-        raise ProtocolError("forbidden", "That button is for members of the group.")
     fields = {}
     for name, field_spec in spec.fields.items():
         value = data.get(name)

@@ -12,8 +12,10 @@ and its rows are turned into model instances the way the ORM does: each field's 
 from dataclasses import dataclass
 
 from django.db import connections
+from django.utils import timezone
 
 from groups.models import Membership, SupportGroup
+from safeguarding.models import Removal
 from sessions.models import GroupSession
 from sessions.room.models import RoomParticipant
 
@@ -23,6 +25,7 @@ class SeatRow:
     participant: RoomParticipant  # with .session and .session.group loaded
     membership_status: str | None  # None: no membership in the session's group at all
     membership_role: str | None
+    removed: bool  # a removal from this session is in force (safeguarding's Removal, asked in the same query)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,16 @@ def _plan(alias: str) -> _Plan:
             )
         membership = Membership._meta
         columns += [f"m.{qn(membership.get_field('status').column)}", f"m.{qn(membership.get_field('role').column)}"]
+        # Removal.objects.active_for(session, user), written out: in force (not lifted, not past its end), from
+        # this session, of this membership. tests/room/test_seat_query.py holds it to the queryset method.
+        removal = {name: f"r.{qn(Removal._meta.get_field(name).column)}" for name in ("membership", "kind", "session")}
+        lifted_at, until = (f"r.{qn(Removal._meta.get_field(name).column)}" for name in ("lifted_at", "until"))
+        columns.append(
+            f"EXISTS (SELECT 1 FROM {qn(Removal._meta.db_table)} r"  # noqa: S608  # nosec B608
+            f" WHERE {removal['membership']} = m.{qn(membership.pk.column)} AND {removal['kind']} = %s"
+            f" AND {removal['session']} = s.{qn(GroupSession._meta.pk.column)}"
+            f" AND {lifted_at} IS NULL AND ({until} IS NULL OR {until} > %s))"
+        )
         participant_session = qn(RoomParticipant._meta.get_field("session").column)
         participant_user = qn(RoomParticipant._meta.get_field("user").column)
         # Only table and column names from the models, quoted; the two values are bound parameters.
@@ -84,7 +97,8 @@ def fetch_seat(session_id: int, user_id: int, *, using: str = "default") -> Seat
     plan = _plan(using)
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(plan.sql, [session_id, user_id])
+        now = connection.ops.adapt_datetimefield_value(timezone.now())  # as the ORM binds a datetime
+        cursor.execute(plan.sql, [Removal.Kind.SESSION.value, now, session_id, user_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -99,4 +113,10 @@ def fetch_seat(session_id: int, user_id: int, *, using: str = "default") -> Seat
     participant, session, group = instances
     session.group = group
     participant.session = session
-    return SeatRow(participant=participant, membership_status=row[start], membership_role=row[start + 1])
+    participant.removed_from_session = bool(row[start + 2])  # what RoomParticipant.objects annotates
+    return SeatRow(
+        participant=participant,
+        membership_status=row[start],
+        membership_role=row[start + 1],
+        removed=participant.removed_from_session,
+    )

@@ -7,10 +7,10 @@ Never holds anything anyone wrote: alerts say what happened and when.
 from django.utils import timezone
 
 from groups.models import Membership
+from sessions.camera_off_notices import camera_off_notices_for
 from sessions.models import GroupSession
 from sessions.room.models import RoomAlert, RoomParticipant
 from sessions.room.protocol import CheckIn, to_browser
-from sessions.services import camera_off_notices_for
 from sessions.video import identity_for
 
 

@@ -71,10 +71,11 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
 
     from care.conversations import start_conversation
     from care.models import FollowUp
-    from groups import services as group_services
+    from groups import invitations
     from groups.models import Membership
+    from safeguarding import removals
     from safeguarding import services as safeguarding
-    from sessions import services as session_services
+    from sessions import calendar_feeds, camera_off_notices
     from sessions.models import Attendance, GroupSession, RoomAlert
 
     weekend = group_factory("Weekend group")
@@ -97,7 +98,7 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
     Attendance.objects.create(session=past, user=cast.leader, joined_at=past.starts_at, left_at=past.ends_at)
 
     member_membership = Membership.objects.get(group=cast.group, user=cast.member)
-    notice = session_services.give_camera_off_notice(
+    notice = camera_off_notices.give_camera_off_notice(
         member_membership, session=upcoming, reason="I join from a shared room.", standing=False
     )
     RecoveryCodes.activate(cast.leader)
@@ -107,12 +108,12 @@ def build_site(cast, *, group_factory, membership_factory, session_factory, user
         raised_by=cast.member, group=cast.group, category="other", risk_level="low", details="Evenings are hard."
     )
     suspended = Membership.objects.get(group=cast.group, user=cast.suspended)
-    removal = safeguarding.remove_member(
+    removal = removals.remove_member(
         suspended, actor=cast.leader, kind="temporary", reasons=["other"], until=now + timedelta(days=14)
     )
-    invitation, token = group_services.create_invitation(cast.group, actor=cast.leader, note="For Robin")
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader, note="For Robin")
     _data_rights_records(cast)
-    calendar_token = session_services.new_calendar_feed(cast.member)
+    calendar_token = calendar_feeds.new_calendar_feed(cast.member)
     _care_records(cast, past)
     check_in_session = _wellbeing_check_in(cast, group_factory, membership_factory, session_factory)
 
@@ -259,10 +260,10 @@ def past(site: Site) -> dict:
 def join_ticket(site: Site) -> dict:
     """A fresh single-use ticket for the open session (each use spends it)."""
     from groups.models import Membership
-    from sessions import services
+    from sessions import attendance
 
     membership = Membership.objects.get(group=site.cast.group, user=site.cast.member)
-    return {"session_id": site.open_session.pk, "token": services.issue_join_token(site.open_session, membership)}
+    return {"session_id": site.open_session.pk, "token": attendance.issue_join_token(site.open_session, membership)}
 
 
 def membership_of(attr: str) -> Callable[[Site], dict]:

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from core import britishtime
 from sessions.models import RoomParticipant
 from tests.browser.conftest import AXE_OPTIONS
+from tests.fixtures.factories import removed_from_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,10 +45,12 @@ def test_faded_and_alert_states_keep_text_at_4_5_to_1(
     for name, times in {
         "Ada out too long": {"stepped_out_at": now - timedelta(minutes=threshold + 5)},
         "Di who left": {"left_at": now - timedelta(minutes=3)},
-        "Ro removed": {"left_at": now - timedelta(minutes=2), "removed_at": now - timedelta(minutes=2)},
+        "Ro removed": {"left_at": now - timedelta(minutes=2)},
     }.items():
         user = membership_factory(site.cast.group, user_factory(display_name=name)).user
         RoomParticipant.objects.create(session=session, user=user, **times)
+        if name == "Ro removed":
+            removed_from_session(session, user)
     member = room(context_for(site.cast.member, scheme=scheme).new_page(), live_asgi.url, session)
     dashboard = context_for(site.cast.leader, scheme=scheme).new_page()
     dashboard.goto(f"{live_asgi.url}/sessions/{session.pk}/dashboard/")

@@ -25,4 +25,4 @@ def enter(cast, session, user):
 def act(session, user, **data):
     from sessions.room.protocol import parse
 
-    return dispatch.perform(session.pk, user, parse(data, is_leader=False))
+    return dispatch.perform(session.pk, user, parse(data))

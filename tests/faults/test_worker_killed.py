@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from groups.models import Membership
-from safeguarding import services
+from safeguarding import removals
 from safeguarding.models import Removal
 from tests.faults.conftest import children_of
 
@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def remove_member(cast) -> Removal:
     """A temporary removal: its task emails the member a kind explanation (one email)."""
     membership = Membership.objects.get(group=cast.group, user=cast.member)
-    return services.remove_member(
+    return removals.remove_member(
         membership,
         actor=cast.leader,
         kind=Removal.Kind.TEMPORARY,

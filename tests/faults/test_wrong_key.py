@@ -29,7 +29,7 @@ REASON = "My room is where I am not comfortable being seen."
 def protected(cast, session_factory):
     """One of each protected value, written under the right key."""
     from groups.models import Membership
-    from sessions import services as sessions
+    from sessions import camera_off_notices
 
     session = session_factory(cast.group)
     services.save_contact_details(user=cast.member, consent=True, phone=PHONE)
@@ -37,7 +37,7 @@ def protected(cast, session_factory):
         raised_by=cast.member, group=cast.group, category="risk_to_adult", risk_level="medium", details=CONCERN
     )
     membership = Membership.objects.get(group=cast.group, user=cast.member)
-    sessions.give_camera_off_notice(membership, session=session, reason=REASON, standing=False)
+    camera_off_notices.give_camera_off_notice(membership, session=session, reason=REASON, standing=False)
     return {"session": session, "concern": concern}
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
-from groups import services
+from groups import invitations
 from groups.models import Invitation, Membership
 from tests.fixtures.factories import enable_mfa
 
@@ -66,7 +66,7 @@ def test_a_trustee_invites_a_leader_who_accepts_and_leads(auth_client, cast, use
     invitation = Invitation.objects.get()
     assert invitation.role == Membership.Role.LEADER and invitation.created_by == cast.trustee
     token = link.rstrip("/").rsplit("/", 1)[1]
-    membership = services.accept_invitation(token, user=user_factory("lee@example.org"))
+    membership = invitations.accept_invitation(token, user=user_factory("lee@example.org"))
     assert membership.is_leader
 
 

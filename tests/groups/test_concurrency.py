@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from groups import services
+from groups import invitations, services
 from groups.models import Membership
 
 pytestmark = pytest.mark.integration
@@ -37,14 +37,14 @@ def at_the_same_time(*calls) -> list:
 
 
 def test_two_people_using_one_invitation_at_once_only_one_joins(transactional_db, cast, user_factory):
-    _, token = services.create_invitation(cast.group, actor=cast.leader)
+    _, token = invitations.create_invitation(cast.group, actor=cast.leader)
     first, second = user_factory(), user_factory()
     results = at_the_same_time(
-        lambda: services.accept_invitation(token, user=first),
-        lambda: services.accept_invitation(token, user=second),
+        lambda: invitations.accept_invitation(token, user=first),
+        lambda: invitations.accept_invitation(token, user=second),
     )
     joined = [r for r in results if isinstance(r, Membership)]
-    refused = [r for r in results if isinstance(r, services.InvitationRefused)]
+    refused = [r for r in results if isinstance(r, invitations.InvitationRefused)]
     assert len(joined) == 1 and len(refused) == 1, results
     assert refused[0].code == "used"
     assert Membership.objects.filter(user__in=[first, second], group=cast.group).count() == 1

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from groups import services
+from groups import invitations
 from groups.models import Agreement, Membership
 from tests.fixtures.factories import TEST_PASSWORD
 
@@ -36,7 +36,7 @@ def test_new_person_follows_an_invitation_signs_up_agrees_and_lands_on_the_group
     group = group_factory("Evening group", meeting_rhythm="Tuesdays, 7 pm")
     leader = membership_factory(group, user_factory(display_name="Leader Lee"), role=Membership.Role.LEADER).user
     session_factory(group, topic="Finding calm")
-    _, token = services.create_invitation(group, actor=leader)
+    _, token = invitations.create_invitation(group, actor=leader)
 
     page = browser_context(viewport={"width": 320, "height": 800}).new_page()  # the smallest phone we support
     page.goto(f"{live_asgi.url}/groups/invite/{token}/")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from groups import services
+from groups import invitations, services
 from groups.models import Invitation, Membership, _hash_token
 from tests.groups.conftest import LADDER, LEADER_PAGE, assert_outcome
 
@@ -18,7 +18,9 @@ def invite(cast):
     """invite(days=14) -> (invitation, raw token) for the cast's group, made by its leader."""
 
     def make(days: int = 14, group=None):
-        return services.create_invitation(group or cast.group, actor=cast.leader if group is None else None, days=days)
+        return invitations.create_invitation(
+            group or cast.group, actor=cast.leader if group is None else None, days=days
+        )
 
     return make
 
@@ -31,15 +33,15 @@ def invitation_url(token: str) -> str:
 
 
 def test_only_the_token_hash_is_stored(cast):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
     assert invitation.token_hash == _hash_token(token)
     assert token not in invitation.token_hash
     assert Invitation.find(token) == invitation
 
 
 def test_accepting_makes_an_active_member_and_uses_the_invitation(cast, audit_actions):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
-    membership = services.accept_invitation(token, user=cast.outsider)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
+    membership = invitations.accept_invitation(token, user=cast.outsider)
     assert (membership.group, membership.status) == (cast.group, S.ACTIVE)
     invitation.refresh_from_db()
     assert invitation.used_by == cast.outsider
@@ -48,70 +50,70 @@ def test_accepting_makes_an_active_member_and_uses_the_invitation(cast, audit_ac
 
 
 def test_an_invitation_used_twice_is_refused(cast, user_factory):
-    _, token = services.create_invitation(cast.group, actor=cast.leader)
-    services.accept_invitation(token, user=cast.outsider)
-    with pytest.raises(services.InvitationRefused, match="already been used") as refusal:
-        services.accept_invitation(token, user=user_factory())
+    _, token = invitations.create_invitation(cast.group, actor=cast.leader)
+    invitations.accept_invitation(token, user=cast.outsider)
+    with pytest.raises(invitations.InvitationRefused, match="already been used") as refusal:
+        invitations.accept_invitation(token, user=user_factory())
     assert refusal.value.code == "used"
 
 
 def test_an_expired_invitation_is_refused(cast):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
-    with pytest.raises(services.InvitationRefused, match="has expired"):
-        services.accept_invitation(token, user=cast.outsider)
+    with pytest.raises(invitations.InvitationRefused, match="has expired"):
+        invitations.accept_invitation(token, user=cast.outsider)
     assert not Membership.objects.filter(user=cast.outsider).exists()
 
 
 def test_a_revoked_invitation_is_refused(cast, audit_actions):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
-    services.revoke_invitation(invitation, actor=cast.co_leader)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
+    invitations.revoke_invitation(invitation, actor=cast.co_leader)
     assert audit_actions()[-1] == "groups.invitation.revoked"
-    with pytest.raises(services.InvitationRefused, match="was withdrawn"):
-        services.accept_invitation(token, user=cast.outsider)
+    with pytest.raises(invitations.InvitationRefused, match="was withdrawn"):
+        invitations.accept_invitation(token, user=cast.outsider)
 
 
 def test_an_invitation_for_another_group_is_refused(cast):
-    _, token = services.create_invitation(cast.other_group, actor=cast.other_leader)
-    with pytest.raises(services.InvitationRefused, match="is for another group"):
-        services.accept_invitation(token, user=cast.outsider, group_slug=cast.group.slug)
+    _, token = invitations.create_invitation(cast.other_group, actor=cast.other_leader)
+    with pytest.raises(invitations.InvitationRefused, match="is for another group"):
+        invitations.accept_invitation(token, user=cast.outsider, group_slug=cast.group.slug)
     assert not Membership.objects.filter(user=cast.outsider).exists()
 
 
 def test_an_unknown_token_is_refused(cast):
-    with pytest.raises(services.InvitationRefused, match="don't recognise") as refusal:
-        services.accept_invitation("not-a-real-token", user=cast.outsider)
+    with pytest.raises(invitations.InvitationRefused, match="don't recognise") as refusal:
+        invitations.accept_invitation("not-a-real-token", user=cast.outsider)
     assert refusal.value.code == "unknown"
 
 
 @pytest.mark.parametrize("who", ["suspended", "removed"])
 def test_an_invitation_does_not_bring_back_someone_suspended_or_removed(who, cast):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
-    with pytest.raises(services.InvitationRefused, match="can't join this group"):
-        services.accept_invitation(token, user=getattr(cast, who))
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
+    with pytest.raises(invitations.InvitationRefused, match="can't join this group"):
+        invitations.accept_invitation(token, user=getattr(cast, who))
     invitation.refresh_from_db()
     assert invitation.state == "open"  # not used up by a refusal
 
 
 def test_an_invitation_settles_a_pending_request(cast):
-    _, token = services.create_invitation(cast.group, actor=cast.leader)
-    membership = services.accept_invitation(token, user=cast.pending)
+    _, token = invitations.create_invitation(cast.group, actor=cast.leader)
+    membership = invitations.accept_invitation(token, user=cast.pending)
     assert membership.status == S.ACTIVE
     assert Membership.objects.filter(user=cast.pending, group=cast.group).count() == 1
 
 
 def test_a_used_invitation_cannot_be_withdrawn(cast):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
-    services.accept_invitation(token, user=cast.outsider)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
+    invitations.accept_invitation(token, user=cast.outsider)
     with pytest.raises(services.GroupActionRefused, match="already been used"):
-        services.revoke_invitation(invitation, actor=cast.leader)
+        invitations.revoke_invitation(invitation, actor=cast.leader)
 
 
 # --- the invitation page --------------------------------------------------------------------------
 
 
 def test_anonymous_visitor_sees_the_group_and_is_offered_sign_up_or_sign_in_coming_back(client, cast):
-    _, token = services.create_invitation(cast.group, actor=cast.leader)
+    _, token = invitations.create_invitation(cast.group, actor=cast.leader)
     response = client.get(invitation_url(token))
     assert response.status_code == 200
     html = response.content.decode()
@@ -122,14 +124,14 @@ def test_anonymous_visitor_sees_the_group_and_is_offered_sign_up_or_sign_in_comi
 
 
 def test_anonymous_post_is_sent_to_sign_in_and_back(client, cast):
-    _, token = services.create_invitation(cast.group, actor=cast.leader)
+    _, token = invitations.create_invitation(cast.group, actor=cast.leader)
     response = client.post(invitation_url(token), {"group": cast.group.slug})
     assert response.status_code == 302
     assert response.url == f"{reverse('account_login')}?next={invitation_url(token)}"
 
 
 def test_signed_in_person_joins_and_is_sent_to_agree_then_to_the_group_page(auth_client, cast):
-    _, token = services.create_invitation(cast.group, actor=cast.leader)
+    _, token = invitations.create_invitation(cast.group, actor=cast.leader)
     client = auth_client(cast.outsider)
     assert "Join Evening group" in client.get(invitation_url(token)).content.decode()
     response = client.post(invitation_url(token), {"group": cast.group.slug})
@@ -147,13 +149,13 @@ def test_signed_in_person_joins_and_is_sent_to_agree_then_to_the_group_page(auth
     ],
 )
 def test_spoilt_invitation_pages_say_why_kindly(spoil, status, message, auth_client, cast, user_factory):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
     if spoil == "use":
-        services.accept_invitation(token, user=user_factory())
+        invitations.accept_invitation(token, user=user_factory())
     elif spoil == "expire":
         Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(days=1))
     else:
-        services.revoke_invitation(invitation, actor=cast.leader)
+        invitations.revoke_invitation(invitation, actor=cast.leader)
     client = auth_client(cast.outsider)
     for response in (client.get(invitation_url(token)), client.post(invitation_url(token), {"group": cast.group.slug})):
         assert response.status_code == status
@@ -162,7 +164,7 @@ def test_spoilt_invitation_pages_say_why_kindly(spoil, status, message, auth_cli
 
 
 def test_posting_an_invitation_for_another_group_than_the_page_showed_is_refused(auth_client, cast):
-    _, token = services.create_invitation(cast.other_group, actor=cast.other_leader)
+    _, token = invitations.create_invitation(cast.other_group, actor=cast.other_leader)
     response = auth_client(cast.outsider).post(invitation_url(token), {"group": cast.group.slug})
     assert response.status_code == 200  # a 4xx would log the path, and this token still works for its group
     assert "is for another group" in response.content.decode()
@@ -171,7 +173,7 @@ def test_posting_an_invitation_for_another_group_than_the_page_showed_is_refused
 
 @pytest.mark.parametrize("who", ["suspended", "removed"])
 def test_suspended_or_removed_person_following_an_invitation_is_told_kindly(who, auth_client, cast):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
     response = auth_client(getattr(cast, who)).post(invitation_url(token), {"group": cast.group.slug})
     assert response.status_code == 200  # the link still works for someone else: no 4xx, whose path gets logged
     assert "join this group at the moment" in response.content.decode()
@@ -187,7 +189,7 @@ def test_unknown_invitation_page_is_not_found(client, db):
 
 
 def test_existing_member_following_an_invitation_goes_to_the_group_and_leaves_it_unused(auth_client, cast):
-    invitation, token = services.create_invitation(cast.group, actor=cast.leader)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
     response = auth_client(cast.member).post(invitation_url(token), {"group": cast.group.slug})
     assert response.status_code == 302
     assert response.url == cast.group.get_absolute_url()
@@ -226,7 +228,7 @@ def test_making_an_invitation_with_a_silly_lifetime_is_refused(as_person, cast):
 
 @pytest.mark.parametrize("who", LADDER)
 def test_withdrawing_an_invitation_follows_the_permission_ladder(who, as_person, cast):
-    invitation, _ = services.create_invitation(cast.group, actor=cast.leader)
+    invitation, _ = invitations.create_invitation(cast.group, actor=cast.leader)
     response = as_person(who).post(reverse("groups:revoke_invitation", args=[cast.group.slug, invitation.pk]))
     assert_outcome(response, LEADER_PAGE[who], success=302)
     invitation.refresh_from_db()
@@ -234,6 +236,6 @@ def test_withdrawing_an_invitation_follows_the_permission_ladder(who, as_person,
 
 
 def test_a_leader_cannot_withdraw_another_groups_invitation(as_person, cast):
-    invitation, _ = services.create_invitation(cast.other_group, actor=cast.other_leader)
+    invitation, _ = invitations.create_invitation(cast.other_group, actor=cast.other_leader)
     response = as_person("leader").post(reverse("groups:revoke_invitation", args=[cast.group.slug, invitation.pk]))
     assert response.status_code == 404

@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from groups import services
+from groups import invitations
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def signed_in_page(browser_context, live, user, *, width: int = 320):
 def test_leader_pages_fit_a_small_phone_and_pass_axe(path, live_asgi, browser_context, cast):
     from axe_playwright_python.sync_playwright import Axe
 
-    services.create_invitation(cast.group, actor=cast.leader, note="For someone with a long name to remember")
+    invitations.create_invitation(cast.group, actor=cast.leader, note="For someone with a long name to remember")
     page = signed_in_page(browser_context, live_asgi, cast.leader)
     page.goto(f"{live_asgi.url}/groups/{cast.group.slug}/{path}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scrolling

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import britishtime
-from groups import services
+from groups import invitations
 from groups.models import Membership
 from peersupport.group_pages import with_last_attendance
 from tests.groups.conftest import LADDER, LEADER_PAGE, assert_outcome
@@ -63,9 +63,9 @@ def test_members_page_shows_last_attendance(as_person, cast, session_factory):
 
 
 def test_members_page_lists_invitations_with_their_status(as_person, cast):
-    services.create_invitation(cast.group, actor=cast.leader, note="For Ana")
-    withdrawn, _ = services.create_invitation(cast.group, actor=cast.leader, note="For Bo")
-    services.revoke_invitation(withdrawn, actor=cast.leader)
+    invitations.create_invitation(cast.group, actor=cast.leader, note="For Ana")
+    withdrawn, _ = invitations.create_invitation(cast.group, actor=cast.leader, note="For Bo")
+    invitations.revoke_invitation(withdrawn, actor=cast.leader)
     html = as_person("leader").get(members_url(cast)).content.decode()
     assert "For Ana" in html and "Not used yet" in html
     assert "For Bo" in html and "Withdrawn" in html
@@ -83,7 +83,7 @@ def test_members_page_query_count_stays_flat(
         if n % 2:
             Attendance.objects.create(session=session, user=membership.user)
         if n % 25 == 0:
-            services.create_invitation(cast.group, actor=cast.leader)
+            invitations.create_invitation(cast.group, actor=cast.leader)
     client = auth_client(cast.leader)
     with django_assert_num_queries(7):
         # 1 the session, 2 the user, 3 "leads a group?" and 4 "has two-step verification?" (MFA middleware),

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
-from groups import permissions, services
+from groups import invitations, permissions, services
 from groups.models import Membership
 
 
@@ -58,7 +58,7 @@ def test_membership_of_another_group_is_not_found_by_its_leader(cast, membership
 
 
 def test_invitation_of_another_group_is_not_found_by_its_leader(cast):
-    invitation, _ = services.create_invitation(cast.other_group, actor=cast.other_leader)
+    invitation, _ = invitations.create_invitation(cast.other_group, actor=cast.other_leader)
     with pytest.raises(Http404):
         permissions.get_invitation_for_leader(cast.leader, cast.group.slug, invitation.pk)
 

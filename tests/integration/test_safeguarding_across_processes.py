@@ -20,7 +20,7 @@ from django.test import Client
 from django.utils import timezone
 
 from groups.models import Membership
-from safeguarding import services
+from safeguarding import removals
 from safeguarding.models import Removal
 from sessions.models import GroupSession
 from tests.fixtures.gates import need_service
@@ -121,7 +121,7 @@ def test_a_removal_here_closes_the_members_socket_in_another_process(asgi_proces
         assert json.loads(ws.recv(timeout=10))["type"] == "welcome"
 
         membership = Membership.objects.get(group=cast.group, user=cast.member)
-        services.remove_member(
+        removals.remove_member(
             membership,
             actor=cast.leader,
             kind=Removal.Kind.TEMPORARY,
@@ -136,7 +136,7 @@ def test_a_removal_here_closes_the_members_socket_in_another_process(asgi_proces
 
 def test_a_temporary_removal_lifts_on_time_on_a_real_worker(celery_worker_process, cast):
     membership = Membership.objects.get(group=cast.group, user=cast.member)
-    removal = services.remove_member(
+    removal = removals.remove_member(
         membership,
         actor=cast.leader,
         kind=Removal.Kind.TEMPORARY,
@@ -146,7 +146,7 @@ def test_a_temporary_removal_lifts_on_time_on_a_real_worker(celery_worker_proces
     celery_worker_process.wait_for_emails(1)  # the kind explanation of the removal
     time.sleep(2.5)  # its time comes
 
-    services.lift_expired_removals_task.delay()  # what beat does every minute
+    removals.lift_expired_removals_task.delay()  # what beat does every minute
 
     messages = celery_worker_process.wait_for_emails(2)
     assert messages[-1]["To"] == cast.member.email

@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from groups.models import Membership
 from members.models import User
 from peersupport import gdpr
-from safeguarding import services
+from safeguarding import removals, services
 from safeguarding.management.commands.rotate_encryption_keys import encrypted_fields
 from safeguarding.models import Concern, Removal
 from tests.fixtures.factories import TEST_PASSWORD
@@ -43,7 +43,7 @@ def person(cast, user_factory, membership_factory, session_factory):
     concern = services.raise_concern(
         raised_by=user, group=cast.group, category="complaint", risk_level="low", details="A complaint about a member"
     )
-    removal = services.remove_member(other, actor=cast.trustee, kind="permanent", reasons=["other"])
+    removal = removals.remove_member(other, actor=cast.trustee, kind="permanent", reasons=["other"])
     return {"user": user, "concern": concern, "removal": removal}
 
 

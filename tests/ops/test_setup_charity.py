@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from charity.models import Charity, safeguarding_contact
 from core.models import AuditEvent
-from groups import services as group_services
+from groups import invitations
 from groups.models import Invitation, Membership, SupportGroup
 from groups.roles import needs_mfa
 from members.models import User
@@ -91,7 +91,7 @@ def test_first_group_with_an_emailed_invitation_to_lead_it(db, password, outbox,
     assert "two-step verification" in email.body
     assert "the email is sent" in out
     leader = user_factory("lee@calmwaters.example")
-    membership = group_services.accept_invitation(token, user=leader, group_slug=group.slug)
+    membership = invitations.accept_invitation(token, user=leader, group_slug=group.slug)
     assert membership.is_leader and membership.is_active
 
 
@@ -175,6 +175,6 @@ def test_a_leaders_invitation_is_a_trustees_to_make(db, group_factory, membershi
     group = group_factory()
     leader = membership_factory(group, role=Membership.Role.LEADER).user
     with pytest.raises(PermissionDenied, match="Only trustees"):
-        group_services.create_invitation(group, actor=leader, role=Membership.Role.LEADER)
-    group_services.create_invitation(group, actor=leader)
+        invitations.create_invitation(group, actor=leader, role=Membership.Role.LEADER)
+    invitations.create_invitation(group, actor=leader)
     assert Invitation.objects.get().role == Membership.Role.MEMBER

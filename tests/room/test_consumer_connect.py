@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from groups.models import GuidelinesVersion, Membership
 from sessions.models import GroupSession, RoomAlert, RoomParticipant
+from tests.fixtures.factories import removed_from_session
 from tests.room.conftest import joined, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,8 +59,9 @@ async def test_member_who_has_not_agreed_to_the_current_guidelines_is_refused(so
 
 async def test_member_removed_from_this_session_is_refused(socket_for, cast, open_session):
     await database_sync_to_async(RoomParticipant.objects.create)(
-        session=open_session, user=cast.member, left_at=timezone.now(), removed_at=timezone.now()
+        session=open_session, user=cast.member, left_at=timezone.now()
     )
+    await database_sync_to_async(removed_from_session)(open_session, cast.member)
     await assert_refused(socket_for, cast.member, open_session)
 
 
@@ -152,7 +154,7 @@ async def test_reconnecting_leader_gets_hands_raised_while_they_were_away(socket
 async def test_removal_from_the_group_during_the_session_closes_the_members_socket_at_once(
     socket_for, cast, open_session
 ):
-    from safeguarding.services import remove_member
+    from safeguarding.removals import remove_member
 
     member = await joined(socket_for, cast.member, open_session, expect="welcome")
     membership = await database_sync_to_async(Membership.objects.get)(user=cast.member, group=cast.group)

@@ -131,13 +131,13 @@ def test_a_confirmation_note_never_covers_the_alerts(cast, session_factory, brow
 
 
 def test_the_compact_roster_marks_hands_flags_and_camera_off(auth_client, cast, open_session):
-    from sessions import services
+    from sessions import camera_off_notices
 
     _enter(cast, open_session, cast.member)
     RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.HAND)
     RoomAlert.objects.create(session=open_session, user=cast.member, kind=RoomAlert.Kind.TRIGGERED)
     membership = cast.group.memberships.get(user=cast.member)
-    services.give_camera_off_notice(membership, session=open_session, reason="Shared room", standing=False)
+    camera_off_notices.give_camera_off_notice(membership, session=open_session, reason="Shared room", standing=False)
     page = _dashboard(auth_client, cast, open_session)
     roster = page[page.index('id="roster"') : page.index('id="roster-empty"')]
     assert "Hand up · Needs a look · Camera off" in roster

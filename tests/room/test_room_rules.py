@@ -3,13 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.utils import timezone
 
+from core import live
 from groups.models import Membership
 from groups.wordlist import matched_word
 from sessions.models import RoomAlert, RoomConnection, RoomParticipant
 from sessions.room import admission, leader_actions, member_actions, presence
-from sessions.room.protocol import ProtocolError, TokenBucket, parse
+from sessions.room.protocol import ProtocolError, TokenBucket, parse, refuse_wrong_role
 
 WORDS = ["ketamine", "magic mushrooms", "psycho"]
 
@@ -48,21 +51,19 @@ def test_list_entries_are_matched_literally_not_as_patterns():
 
 
 def test_form_fields_are_read_as_the_socket_types():
-    command = parse({"type": "lower_hand", "user": " 12 "}, is_leader=True, from_form=True)
+    command = parse({"type": "lower_hand", "user": " 12 "}, from_form=True)
     assert command.fields == {"user": 12}
-    assert parse({"type": "chat_toggle", "enabled": "false"}, is_leader=True, from_form=True).fields == {
-        "enabled": False
-    }
+    assert parse({"type": "chat_toggle", "enabled": "false"}, from_form=True).fields == {"enabled": False}
 
 
 def test_empty_optional_text_is_left_out():
-    assert parse({"type": "triggered", "note": "  "}, is_leader=False).fields == {}
+    assert parse({"type": "triggered", "note": "  "}).fields == {}
 
 
 @pytest.mark.parametrize(("is_leader", "type_"), [(False, "end_session"), (True, "raise_hand")])
 def test_types_are_kept_to_their_role(is_leader, type_):
     with pytest.raises(ProtocolError) as refused:
-        parse({"type": type_}, is_leader=is_leader)
+        refuse_wrong_role(parse({"type": type_}).type, is_leader=is_leader)
     assert refused.value.code == "forbidden"
 
 
@@ -170,12 +171,22 @@ def test_first_acknowledgement_stands(cast, open_session, member_seat):
     assert [d.payload["type"] for d in outcome.deliveries] == ["alert"]  # the member is not told twice
 
 
-def test_removal_lowers_the_hand_and_blocks_rejoining(cast, open_session, member_seat):
+def test_removal_lowers_the_hand_and_blocks_rejoining(
+    cast, open_session, member_seat, django_capture_on_commit_callbacks, settings
+):
+    # In memory: Redis's pub/sub layer only lets a group take channels made by a consumer (what is sent is the same).
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     member_actions.raise_hand(member_seat)
     presence.enter(open_session, Membership.objects.get(user=cast.leader, group=cast.group))
     leader_seat = admission.current_seat(open_session.pk, cast.leader)
-    outcome = leader_actions.remove(leader_seat, user=cast.member.pk, reason="other", note="")
-    assert [d.payload["type"] for d in outcome.deliveries] == ["participant", "alert"]
+    layer = get_channel_layer()
+    async_to_sync(layer.group_add)(live.leaders_group(open_session.pk), "leaders-dashboard")
+    with django_capture_on_commit_callbacks(execute=True):
+        leader_actions.remove(leader_seat, user=cast.member.pk, reason="other", note="")
+    # Every removal's room part tells the leaders (sessions/room/removal.py), wherever it was made.
+    heard = [async_to_sync(layer.receive)("leaders-dashboard")["payload"] for _ in range(2)]
+    assert [payload["type"] for payload in heard] == ["participant", "alert"]
+    assert heard[0]["participant"]["status"] == "removed"
     assert not RoomAlert.objects.raised_hands().exists()
     with pytest.raises(admission.RoomRefused) as refused:
         admission.current_seat(open_session.pk, cast.member)

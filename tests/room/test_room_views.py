@@ -10,6 +10,7 @@ from django.utils import timezone
 from core import live
 from groups.models import GuidelinesVersion
 from sessions.models import GroupSession, RoomAlert, RoomConnection, RoomParticipant
+from tests.fixtures.factories import removed_from_session
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -59,7 +60,7 @@ def test_member_who_has_not_agreed_to_the_current_guidelines_is_sent_to_agree(au
 
 
 def test_member_removed_from_this_session_is_told_kindly_they_cannot_rejoin(auth_client, cast, open_session):
-    RoomParticipant.objects.create(session=open_session, user=cast.member, removed_at=timezone.now())
+    removed_from_session(open_session, cast.member)
     response = auth_client(cast.member).get(room_url(open_session))
     assert response.status_code == 403
     assert "can&#x27;t rejoin it" in response.content.decode()
@@ -270,7 +271,7 @@ def test_state_endpoint_gives_the_members_own_state(auth_client, cast, open_sess
 
 
 def test_state_endpoint_tells_a_removed_member_why(auth_client, cast, open_session):
-    RoomParticipant.objects.create(session=open_session, user=cast.member, removed_at=timezone.now())
+    removed_from_session(open_session, cast.member)
     response = auth_client(cast.member).get(reverse("sessions:room_state", args=[open_session.pk]))
     assert response.status_code == 403
     assert "can't rejoin" in response.json()["message"]
@@ -294,7 +295,7 @@ def test_goodbye_page_is_for_members_only(auth_client, cast, open_session):
 
 
 def test_fallback_post_from_a_removed_member_is_refused_in_json_with_kind_words(auth_client, cast, open_session):
-    RoomParticipant.objects.create(session=open_session, user=cast.member, removed_at=timezone.now())
+    removed_from_session(open_session, cast.member)
     response = auth_client(cast.member).post(action_url(open_session), {"action": "raise_hand"}, **JSON)
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"

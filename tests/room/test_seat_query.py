@@ -9,6 +9,7 @@ from groups.models import Membership
 from sessions.models import GroupSession, RoomParticipant
 from sessions.room import admission, presence
 from sessions.room.seat_query import fetch_seat
+from tests.fixtures.factories import removed_from_session
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_no_membership_at_all_is_refused(cast, open_session, member_in_room):
             "forbidden",
         ),
         (
-            lambda session, user: RoomParticipant.objects.filter(user=user).update(removed_at=timezone.now()),
+            lambda session, user: removed_from_session(session, user),
             "removed",
         ),
         (lambda session, user: GroupSession.objects.filter(pk=session.pk).update(status="ended"), "not_open"),

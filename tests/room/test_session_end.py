@@ -26,7 +26,7 @@ def _enter(cast, session, user):
 
 
 def _do(session, user, **data):
-    return dispatch.perform(session.pk, user, parse(data, is_leader=False))
+    return dispatch.perform(session.pk, user, parse(data))
 
 
 # --- ending with people still in the room ----------------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from groups.models import Membership
-from safeguarding import services
+from safeguarding import removals, services
 from safeguarding.models import Concern, ContactDetails, Removal
 from tests.room.conftest import open_session, socket_for  # noqa: F401 - the room's fixtures, for socket tests
 
@@ -69,7 +69,7 @@ def removal_factory(cast):
         if kind == Removal.Kind.TEMPORARY:
             overrides.setdefault("until", timezone.now() + timedelta(days=14))
         overrides.setdefault("reasons", [Removal.Reason.TALKING_OVER])
-        return services.remove_member(membership, actor=actor or cast.leader, kind=kind, **overrides)
+        return removals.remove_member(membership, actor=actor or cast.leader, kind=kind, **overrides)
 
     return make
 
@@ -112,7 +112,7 @@ def one_of_everything(cast, session_factory):
     rows[("safeguarding.CaseNote", "text")] = note.pk
     rows |= _casework_rows(concern, cast.trustee, value)
     membership = Membership.objects.get(group=cast.group, user=cast.member)
-    removal = services.remove_member(
+    removal = removals.remove_member(
         membership,
         actor=cast.leader,
         kind=Removal.Kind.TEMPORARY,
@@ -120,7 +120,7 @@ def one_of_everything(cast, session_factory):
         until=timezone.now() + timedelta(days=1),
         note=value("note"),
     )
-    services.reinstate_member(removal, actor=cast.leader, note=value("lift_note"))
+    removals.reinstate_member(removal, actor=cast.leader, note=value("lift_note"))
     rows[("safeguarding.Removal", "note")] = removal.pk
     rows[("safeguarding.Removal", "lift_note")] = removal.pk
     session = session_factory(cast.group, meeting_link=value("meeting_link"))

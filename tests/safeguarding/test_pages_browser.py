@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from safeguarding import services
+from safeguarding import removals, services
 from safeguarding.models import ContactDetails, Removal
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,7 @@ def test_leader_pages_fit_a_small_phone_and_pass_axe(live_asgi, browser_context,
         raised_by=cast.member, group=cast.group, category="risk_to_self", risk_level="high", details="Worried"
     )
     membership = cast.group.memberships.get(user=cast.suspended)
-    removal = services.remove_member(membership, actor=cast.leader, kind="permanent", reasons=["other"])
+    removal = removals.remove_member(membership, actor=cast.leader, kind="permanent", reasons=["other"])
     page = signed_in_page(browser_context, live_asgi, cast.leader)
     slug = cast.group.slug
     for path in (

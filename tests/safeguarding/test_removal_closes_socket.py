@@ -7,7 +7,7 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from groups.models import Membership
-from safeguarding import services
+from safeguarding import removals
 from tests.room.conftest import joined, receive_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def remove(cast, **kwargs):
     membership = Membership.objects.get(group=cast.group, user=cast.member)
-    return services.remove_member(membership, actor=cast.leader, reasons=["offensive_language"], **kwargs)
+    return removals.remove_member(membership, actor=cast.leader, reasons=["offensive_language"], **kwargs)
 
 
 async def test_a_temporary_removal_closes_the_members_socket_and_they_cannot_reconnect(socket_for, cast, open_session):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import AuditEvent
 from groups.models import Membership
-from safeguarding import services
+from safeguarding import removals
 from safeguarding.models import Removal
 
 NOTE = "Spoke over Jo three times after being asked kindly to stop."
@@ -34,7 +34,7 @@ def test_a_temporary_removal_takes_effect_at_once_and_is_audited(cast, removal_f
 
 
 def test_the_removed_member_cannot_join_a_session(cast, removal_factory, session_factory):
-    from sessions.services import join_refusal
+    from sessions.attendance import join_refusal
 
     session = session_factory(cast.group)
     removal_factory()
@@ -79,7 +79,7 @@ def test_a_permanent_removal_has_no_end(cast, removal_factory):
 def test_a_removal_from_one_session_leaves_the_membership_alone_but_bars_that_session(
     cast, removal_factory, session_factory
 ):
-    from sessions.services import join_refusal
+    from sessions.attendance import join_refusal
 
     session, next_session = session_factory(cast.group), session_factory(cast.group, starts_in=timedelta(days=8))
 
@@ -87,8 +87,8 @@ def test_a_removal_from_one_session_leaves_the_membership_alone_but_bars_that_se
 
     membership = membership_of(cast, cast.member)
     assert membership.status == Membership.Status.ACTIVE
-    assert services.is_barred_from_session(cast.member.pk, session.pk)
-    assert not services.is_barred_from_session(cast.member.pk, next_session.pk)
+    assert removals.is_barred_from_session(cast.member.pk, session.pk)
+    assert not removals.is_barred_from_session(cast.member.pk, next_session.pk)
     assert "can't rejoin" in join_refusal(session, membership)
 
 
@@ -107,14 +107,14 @@ def test_invalid_removals_are_refused_by_field(cast, overrides, field):
     overrides.setdefault("reasons", ["other"])
     overrides.setdefault("until", timezone.now() + timedelta(days=1))
     with pytest.raises(ValidationError) as caught:
-        services.remove_member(membership_of(cast, cast.member), actor=cast.leader, kind="temporary", **overrides)
+        removals.remove_member(membership_of(cast, cast.member), actor=cast.leader, kind="temporary", **overrides)
     assert field in caught.value.message_dict
     assert membership_of(cast, cast.member).status == Membership.Status.ACTIVE
 
 
 def test_a_permanent_removal_with_an_end_date_is_refused(cast):
     with pytest.raises(ValidationError):
-        services.remove_member(
+        removals.remove_member(
             membership_of(cast, cast.member),
             actor=cast.leader,
             kind="permanent",
@@ -126,7 +126,7 @@ def test_a_permanent_removal_with_an_end_date_is_refused(cast):
 def test_a_session_removal_needs_a_session_of_this_group(cast, session_factory):
     for session in (None, session_factory(cast.other_group)):
         with pytest.raises(ValidationError):
-            services.remove_member(
+            removals.remove_member(
                 membership_of(cast, cast.member), actor=cast.leader, kind="session", reasons=["other"], session=session
             )
 
@@ -134,7 +134,7 @@ def test_a_session_removal_needs_a_session_of_this_group(cast, session_factory):
 @pytest.mark.parametrize("who", ["member", "other_leader", "outsider", "pending"])
 def test_only_leaders_and_trustees_remove(cast, who):
     with pytest.raises(PermissionDenied):
-        services.remove_member(
+        removals.remove_member(
             membership_of(cast, cast.co_leader if who == "member" else cast.member),
             actor=getattr(cast, who),
             kind="permanent",
@@ -145,9 +145,9 @@ def test_only_leaders_and_trustees_remove(cast, who):
 def test_a_leader_cannot_remove_a_co_leader_or_themselves_but_a_trustee_can(cast):
     for target in (cast.co_leader, cast.leader):
         with pytest.raises(PermissionDenied):
-            services.remove_member(membership_of(cast, target), actor=cast.leader, kind="permanent", reasons=["other"])
+            removals.remove_member(membership_of(cast, target), actor=cast.leader, kind="permanent", reasons=["other"])
 
-    services.remove_member(membership_of(cast, cast.co_leader), actor=cast.trustee, kind="permanent", reasons=["other"])
+    removals.remove_member(membership_of(cast, cast.co_leader), actor=cast.trustee, kind="permanent", reasons=["other"])
     assert membership_of(cast, cast.co_leader).status == Membership.Status.REMOVED
 
 
@@ -167,7 +167,7 @@ def test_reinstating_lets_the_member_back_and_tells_them(
     removal = removal_factory(kind=Removal.Kind.PERMANENT)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.reinstate_member(removal, actor=cast.co_leader, note="We talked and agreed a way forward.")
+        removals.reinstate_member(removal, actor=cast.co_leader, note="We talked and agreed a way forward.")
 
     removal.refresh_from_db()
     assert removal.lifted_by == cast.co_leader and removal.lift_note == "We talked and agreed a way forward."
@@ -179,28 +179,28 @@ def test_reinstating_lets_the_member_back_and_tells_them(
 
 def test_a_removal_cannot_be_lifted_twice(cast, removal_factory):
     removal = removal_factory()
-    services.reinstate_member(removal, actor=cast.leader)
+    removals.reinstate_member(removal, actor=cast.leader)
 
     with pytest.raises(ValidationError):
-        services.reinstate_member(removal, actor=cast.leader)
+        removals.reinstate_member(removal, actor=cast.leader)
 
 
 @pytest.mark.parametrize("who", ["member", "other_leader", "outsider"])
 def test_only_leaders_and_trustees_reinstate(cast, removal_factory, who):
     removal = removal_factory(cast.co_leader if who == "member" else None, actor=cast.trustee)
     with pytest.raises(PermissionDenied):
-        services.reinstate_member(removal, actor=getattr(cast, who))
+        removals.reinstate_member(removal, actor=getattr(cast, who))
 
 
 def test_reinstating_a_session_removal_lets_them_rejoin_that_session(cast, removal_factory, session_factory):
     session = session_factory(cast.group, starts_in=timedelta(minutes=-5), status="open")
     removal = removal_factory(kind=Removal.Kind.SESSION, session=session)
 
-    services.reinstate_member(removal, actor=cast.leader)
+    removals.reinstate_member(removal, actor=cast.leader)
 
-    from sessions.services import join_refusal
+    from sessions.attendance import join_refusal
 
-    assert not services.is_barred_from_session(cast.member.pk, session.pk)
+    assert not removals.is_barred_from_session(cast.member.pk, session.pk)
     assert join_refusal(session, membership_of(cast, cast.member)) is None
 
 
@@ -216,7 +216,7 @@ def test_a_temporary_removal_lifts_by_itself_when_its_time_comes(
     make_due(due)
 
     with django_capture_on_commit_callbacks(execute=True):
-        lifted = services.lift_expired_removals()
+        lifted = removals.lift_expired_removals()
 
     assert lifted == 1
     assert membership_of(cast, cast.member).status == Membership.Status.ACTIVE
@@ -226,13 +226,13 @@ def test_a_temporary_removal_lifts_by_itself_when_its_time_comes(
     event = AuditEvent.objects.get(action="safeguarding.removal.lifted")
     assert event.actor_id is None and event.actor_label == "system"
     assert [m.to for m in mailoutbox] == [[cast.member.email]]
-    assert services.lift_expired_removals() == 0  # idempotent
+    assert removals.lift_expired_removals() == 0  # idempotent
 
 
 def test_the_beat_task_lifts_expired_removals(cast, removal_factory):
     make_due(removal_factory())
 
-    assert services.lift_expired_removals_task.delay().get() == 1
+    assert removals.lift_expired_removals_task.delay().get() == 1
     assert membership_of(cast, cast.member).status == Membership.Status.ACTIVE
 
 
@@ -240,4 +240,4 @@ def test_the_beat_schedule_runs_the_safeguarding_jobs():
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
     assert {"safeguarding.lift_expired_removals", "safeguarding.purge_expired_records"} <= tasks_scheduled
-    assert services.lift_expired_removals_task.name == "safeguarding.lift_expired_removals"
+    assert removals.lift_expired_removals_task.name == "safeguarding.lift_expired_removals"

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from core.models import AuditEvent
-from safeguarding import services
+from safeguarding import retention, services
 from safeguarding.models import CaseNote, Concern
 
 
@@ -22,7 +22,7 @@ def test_closed_cases_older_than_the_period_go_with_their_notes(cast, concern_fa
     close(recent, cast.trustee, days_ago=29)
     Concern.objects.filter(pk=still_open.pk).update(created_at=timezone.now() - timedelta(days=400))
 
-    counts = services.purge_expired_records()
+    counts = retention.purge_expired_records()
 
     assert counts["concerns"] == 1 and counts["case_notes"] == 1
     assert set(Concern.objects.values_list("pk", flat=True)) == {recent.pk, still_open.pk}
@@ -42,7 +42,7 @@ def test_old_attendance_is_purged(cast, session_factory, settings):
     )
     new = Attendance.objects.create(session=new_session, user=cast.member, joined_at=timezone.now() - timedelta(days=2))
 
-    counts = services.purge_expired_records()
+    counts = retention.purge_expired_records()
 
     assert counts["attendance"] == 1
     assert list(Attendance.objects.values_list("pk", flat=True)) == [new.pk]
@@ -50,7 +50,7 @@ def test_old_attendance_is_purged(cast, session_factory, settings):
 
 
 def test_nothing_to_purge_writes_no_audit_event(db):
-    assert services.purge_expired_records() == {"concerns": 0, "case_notes": 0, "attendance": 0}
+    assert retention.purge_expired_records() == {"concerns": 0, "case_notes": 0, "attendance": 0}
     assert not AuditEvent.objects.exists()
 
 
@@ -58,4 +58,4 @@ def test_the_beat_task_runs_the_purge(cast, concern_factory, settings):
     settings.RETENTION_CLOSED_CASE_DAYS = 1
     close(concern_factory(), cast.trustee, days_ago=2)
 
-    assert services.purge_expired_records_task.delay().get()["concerns"] == 1
+    assert retention.purge_expired_records_task.delay().get()["concerns"] == 1

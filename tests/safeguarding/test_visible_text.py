@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from groups.models import Membership
-from safeguarding import services
+from safeguarding import removals, services
 from safeguarding.models import ContactAccess, Removal
 from safeguarding.text import required_visible_text, visible_text
 from sessions.models import CameraOffNotice
@@ -72,7 +72,7 @@ def test_a_case_note_of_a_zero_width_space_is_refused(cast, concern_factory):
 
 def test_a_removal_note_of_only_invisible_characters_is_kept_as_no_note(cast):
     membership = Membership.objects.get(user=cast.member, group=cast.group)
-    services.remove_member(membership, actor=cast.trustee, kind="permanent", reasons=["other"], note="\u200b \ufeff")
+    removals.remove_member(membership, actor=cast.trustee, kind="permanent", reasons=["other"], note="\u200b \ufeff")
     assert Removal.objects.get().note == ""
 
 

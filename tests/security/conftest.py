@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 
 from groups.models import Invitation, Membership
+from safeguarding import removals
 from safeguarding import services as safeguarding
 from safeguarding.models import Concern, Removal
-from sessions import services as sessions
+from sessions import calendar_feeds, camera_off_notices
 from sessions.models import GroupSession
 from tests.faults.servers import app_server  # noqa: F401 - real app servers in subprocesses
 from tests.room.conftest import fresh_channel_layer, open_session, socket_for  # noqa: F401 - the room's fixtures
@@ -106,7 +107,7 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         details=xss(m["concern"]),
     )
     safeguarding.add_case_note(concern, actor=trustee, text=xss(m["note"]))
-    removal = safeguarding.remove_member(
+    removal = removals.remove_member(
         Membership.objects.get(group=group, user=rory),
         actor=leader,
         kind=Removal.Kind.TEMPORARY,
@@ -115,7 +116,9 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         note=xss(m["removal"]),
     )
     membership = Membership.objects.get(group=group, user=member)
-    notice = sessions.give_camera_off_notice(membership, session=upcoming, reason=xss(m["camera"]), standing=False)
+    notice = camera_off_notices.give_camera_off_notice(
+        membership, session=upcoming, reason=xss(m["camera"]), standing=False
+    )
     safeguarding.save_contact_details(user=member, consent=True, phone=m["phone"], notes=xss(m["phone"] + "-note"))
     invitation, token = Invitation.create(group=group, created_by=leader, note=xss(m["invite"]))
     return Side(
@@ -132,7 +135,7 @@ def _build_side(key, group, leader, member, *, trustee, membership_factory, user
         notice=notice,
         invitation=invitation,
         invitation_token=token,
-        feed_token=sessions.new_calendar_feed(member),
+        feed_token=calendar_feeds.new_calendar_feed(member),
         markers=m,
         follow_up=_follow_up(group, upcoming, member),
         conversation=_conversation(group, member, xss(m["member"] + "-message")),

@@ -16,7 +16,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from groups import services as groups
+from groups import invitations
 from tests.fixtures.servers import free_port
 from tests.sessions.conftest import LINK
 
@@ -57,8 +57,8 @@ def test_a_ticket_refused_for_the_wrong_member_is_not_in_the_log_while_it_still_
 
 
 def test_an_invitation_token_is_not_in_the_log(cast, client, caplog):
-    invitation, token = groups.create_invitation(cast.group, actor=cast.leader)
-    groups.revoke_invitation(invitation, actor=cast.leader)
+    invitation, token = invitations.create_invitation(cast.group, actor=cast.leader)
+    invitations.revoke_invitation(invitation, actor=cast.leader)
     with caplog.at_level(logging.INFO):
         response = client.get(reverse("groups:invitation", args=[token]))
         client.get(reverse("groups:invitation", args=[token + "x"]))
@@ -98,7 +98,7 @@ def test_the_servers_access_log_never_holds_a_token(cast, settings, caplog):
 
     from peersupport.asgi import application
 
-    _, token = groups.create_invitation(cast.group, actor=cast.leader)
+    _, token = invitations.create_invitation(cast.group, actor=cast.leader)
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     port = free_port()
     server = uvicorn.Server(

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Membership
-from sessions import services
+from sessions import attendance, camera_off_notices
 from tests.sessions.conftest import LINK
 
 REASON = "I'd rather not be seen while I'm unwell"
@@ -13,12 +13,12 @@ REASON = "I'd rather not be seen while I'm unwell"
 @pytest.fixture
 def notice(cast, upcoming):
     membership = Membership.objects.get(group=cast.group, user=cast.member)
-    return services.give_camera_off_notice(membership, session=upcoming, reason=REASON, standing=False)
+    return camera_off_notices.give_camera_off_notice(membership, session=upcoming, reason=REASON, standing=False)
 
 
 @pytest.fixture
 def attended(cast, upcoming):
-    return services.record_join(upcoming, cast.member)
+    return attendance.record_join(upcoming, cast.member)
 
 
 @pytest.mark.parametrize(

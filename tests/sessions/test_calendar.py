@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from sessions import services
+from sessions import calendar_feeds
 from sessions.models import CalendarFeed, GroupSession
 from tests.sessions.conftest import assert_login_redirect, page_text
 
@@ -64,7 +64,7 @@ def test_a_deactivated_account_has_no_feed(client_as, cast):
 
 @pytest.fixture
 def feed_token(cast):
-    return services.new_calendar_feed(cast.member)
+    return calendar_feeds.new_calendar_feed(cast.member)
 
 
 def feed(client, token):

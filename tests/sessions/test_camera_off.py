@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from sessions import services
+from sessions import camera_off_notices
 from sessions.models import CameraOffNotice, GroupSession
 from tests.sessions.conftest import MEMBER_PAGE_LADDER, assert_ladder, page_text
 
@@ -62,7 +62,7 @@ def test_the_reason_is_encrypted_in_the_database(client_as, upcoming):
 
 
 def test_member_can_withdraw_their_own_notice(client_as, cast, upcoming):
-    notice = services.give_camera_off_notice(
+    notice = camera_off_notices.give_camera_off_notice(
         cast.group.memberships.get(user=cast.member), session=upcoming, reason=REASON, standing=False
     )
 
@@ -75,7 +75,7 @@ def test_member_can_withdraw_their_own_notice(client_as, cast, upcoming):
 
 @pytest.mark.parametrize("role", ["co_leader", "leader", "outsider"])
 def test_nobody_else_can_withdraw_a_members_notice(client_as, cast, upcoming, role):
-    notice = services.give_camera_off_notice(
+    notice = camera_off_notices.give_camera_off_notice(
         cast.group.memberships.get(user=cast.member), session=upcoming, reason=REASON, standing=True
     )
     assert client_as(role).post(reverse("sessions:camera_off_withdraw", args=[notice.pk])).status_code == 404
@@ -84,7 +84,7 @@ def test_nobody_else_can_withdraw_a_members_notice(client_as, cast, upcoming, ro
 
 
 def test_the_session_page_shows_the_members_own_notice_but_never_the_reason(client_as, cast, upcoming):
-    services.give_camera_off_notice(
+    camera_off_notices.give_camera_off_notice(
         cast.group.memberships.get(user=cast.member), session=None, reason=REASON, standing=True
     )
     text = page_text(client_as("member").get(reverse("sessions:detail", args=[upcoming.pk])))

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Membership
-from sessions import services
+from sessions import camera_off_notices
 from tests.sessions.conftest import LEADER_PAGE_LADDER, assert_ladder, page_text
 
 
@@ -14,7 +14,7 @@ def list_url(session) -> str:
 
 def give(cast, user, session, reason, *, standing=False):
     membership = Membership.objects.get(group=cast.group, user=user)
-    return services.give_camera_off_notice(membership, session=session, reason=reason, standing=standing)
+    return camera_off_notices.give_camera_off_notice(membership, session=session, reason=reason, standing=standing)
 
 
 @pytest.mark.parametrize(("role", "expected"), LEADER_PAGE_LADDER)
@@ -37,10 +37,10 @@ def test_notices_for_other_sessions_withdrawn_ones_and_former_members_are_left_o
     other_session = session_factory(cast.group)
     give(cast, cast.member, other_session, "other session")
     withdrawn = give(cast, cast.co_leader, upcoming, "withdrawn")
-    services.withdraw_camera_off_notice(withdrawn)
+    camera_off_notices.withdraw_camera_off_notice(withdrawn)
     give(cast, cast.removed, None, "removed member", standing=True)
 
-    assert list(services.camera_off_notices_for(upcoming)) == []
+    assert list(camera_off_notices.camera_off_notices_for(upcoming)) == []
 
 
 def test_camera_off_notices_for_is_one_query(cast, upcoming, django_assert_num_queries):
@@ -48,5 +48,5 @@ def test_camera_off_notices_for_is_one_query(cast, upcoming, django_assert_num_q
     give(cast, cast.co_leader, None, "b", standing=True)
     # 1 notices joined with their users
     with django_assert_num_queries(1):
-        names = [notice.user.display_name for notice in services.camera_off_notices_for(upcoming)]
+        names = [notice.user.display_name for notice in camera_off_notices.camera_off_notices_for(upcoming)]
     assert names == ["Co Leader", "Member Mo"]

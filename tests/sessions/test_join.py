@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from groups.models import GuidelinesVersion, Membership
 from sessions.models import Attendance, GroupSession, JoinToken
+from tests.fixtures.factories import removed_from_session
 from tests.sessions.conftest import LINK, assert_login_redirect, page_text
 
 
@@ -134,9 +135,7 @@ def test_a_session_running_over_its_planned_end_can_still_be_joined_while_open(c
 
 
 def test_someone_a_leader_removed_from_this_session_cannot_rejoin_it(client_as, cast, joinable):
-    from sessions.models import RoomParticipant
-
-    RoomParticipant.objects.create(session=joinable, user=cast.member, removed_at=timezone.now())
+    removed_from_session(joinable, cast.member)
 
     response = client_as("member").get(join_url(joinable))
 

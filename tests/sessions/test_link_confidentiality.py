@@ -10,7 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
-from sessions import services
+from sessions import calendar_feeds, services
 from sessions.models import GroupSession, SessionEmailSent
 from sessions.tasks import send_session_reminders
 from tests.sessions.conftest import LINK
@@ -110,7 +110,7 @@ def test_no_email_holds_the_link(cast, upcoming, django_capture_on_commit_callba
 
 
 def test_the_calendar_feed_holds_no_link(client_as, cast, sessions_of_every_kind):
-    raw = services.new_calendar_feed(cast.member)
+    raw = calendar_feeds.new_calendar_feed(cast.member)
 
     response = client_as("anonymous").get(reverse("sessions:calendar_feed", args=[raw]))
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from sessions import services
+from sessions import attendance
 from tests.sessions.conftest import assert_ladder, page_text
 
 
@@ -41,7 +41,7 @@ def test_history_lists_only_this_groups_sessions_newest_first(client_as, cast, s
     elsewhere = session_factory(cast.other_group, topic="Elsewhere", starts_in=timedelta(days=-3))
     membership_factory(cast.other_group, cast.member)
     for session in (older, newer, elsewhere):
-        services.record_join(session, cast.member)
+        attendance.record_join(session, cast.member)
 
     response = client_as("leader").get(history_url(cast, cast.member))
 
@@ -51,7 +51,7 @@ def test_history_lists_only_this_groups_sessions_newest_first(client_as, cast, s
 
 def test_leaders_can_look_back_at_a_removed_members_history(client_as, cast, session_factory):
     session = session_factory(cast.group, starts_in=timedelta(days=-7))
-    services.record_join(session, cast.removed)
+    attendance.record_join(session, cast.removed)
     assert client_as("leader").get(history_url(cast, cast.removed)).status_code == 200
 
 

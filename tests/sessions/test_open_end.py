@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from sessions import services
+from sessions import attendance, services
 from sessions.models import Attendance, GroupSession
 from tests.sessions.conftest import assert_ladder
 
@@ -51,7 +51,7 @@ def test_opening_a_cancelled_session_is_refused_kindly(client_as, upcoming):
 def test_ending_closes_open_attendance_and_the_live_room_after_commit(
     cast, joinable, django_capture_on_commit_callbacks
 ):
-    services.record_join(joinable, cast.member)
+    attendance.record_join(joinable, cast.member)
     with (
         mock.patch("core.live.close_session_sockets", create=True) as close_sockets,
         django_capture_on_commit_callbacks(execute=True),

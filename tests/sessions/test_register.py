@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions import services
+from sessions import attendance
 from sessions.models import Attendance
 from tests.sessions.conftest import LEADER_PAGE_LADDER, assert_ladder, page_text
 
@@ -21,9 +21,9 @@ def test_register_permission_ladder(client_as, upcoming, role, expected):
 
 
 def test_register_lists_who_joined_and_left(client_as, cast, joinable):
-    services.record_join(joinable, cast.member)
-    services.record_leave(joinable, cast.member)
-    services.record_join(joinable, cast.co_leader)
+    attendance.record_join(joinable, cast.member)
+    attendance.record_leave(joinable, cast.member)
+    attendance.record_join(joinable, cast.co_leader)
 
     response = client_as("leader").get(register_url(joinable))
 
@@ -35,7 +35,7 @@ def test_register_lists_who_joined_and_left(client_as, cast, joinable):
 
 
 def test_register_links_to_each_members_history(client_as, cast, joinable):
-    services.record_join(joinable, cast.member)
+    attendance.record_join(joinable, cast.member)
     html = client_as("leader").get(register_url(joinable)).content.decode()
     assert reverse("sessions:member_history", args=[cast.group.slug, cast.member.pk]) in html
 

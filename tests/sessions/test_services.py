@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groups.models import Membership
-from sessions import services
+from sessions import attendance, camera_off_notices, services
 from sessions.models import Attendance, CameraOffNotice, GroupSession, JoinToken
 
 
@@ -16,9 +16,9 @@ def membership(cast, user) -> Membership:
 
 
 def test_record_join_creates_one_row_and_a_rejoin_updates_it(cast, joinable):
-    first = services.record_join(joinable, cast.member)
-    services.record_leave(joinable, cast.member)
-    again = services.record_join(joinable, cast.member)
+    first = attendance.record_join(joinable, cast.member)
+    attendance.record_leave(joinable, cast.member)
+    again = attendance.record_join(joinable, cast.member)
 
     assert first.pk == again.pk
     assert again.joined_at == first.joined_at
@@ -29,15 +29,15 @@ def test_record_join_creates_one_row_and_a_rejoin_updates_it(cast, joinable):
 
 
 def test_record_leave_without_a_join_does_nothing(cast, joinable):
-    services.record_leave(joinable, cast.member)
+    attendance.record_leave(joinable, cast.member)
     assert not Attendance.objects.exists()
 
 
 def test_record_leave_keeps_the_first_leave_time(cast, joinable):
-    services.record_join(joinable, cast.member)
-    services.record_leave(joinable, cast.member)
+    attendance.record_join(joinable, cast.member)
+    attendance.record_leave(joinable, cast.member)
     left = Attendance.objects.get().left_at
-    services.record_leave(joinable, cast.member)
+    attendance.record_leave(joinable, cast.member)
     assert Attendance.objects.get().left_at == left
 
 
@@ -51,9 +51,9 @@ def test_nothing_limits_how_long_someone_stays(cast, session_factory):
     # A member who has come for years can still join: attendance has no cap of any kind.
     for weeks in range(1, 60):
         session = session_factory(cast.group, starts_in=timedelta(weeks=-weeks))
-        services.record_join(session, cast.member)
+        attendance.record_join(session, cast.member)
     joinable = session_factory(cast.group, starts_in=timedelta(minutes=1))
-    assert services.join_refusal(joinable, membership(cast, cast.member)) is None
+    assert attendance.join_refusal(joinable, membership(cast, cast.member)) is None
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_nothing_limits_how_long_someone_stays(cast, session_factory):
 def test_join_refusal_names_the_membership_problem(cast, joinable, status, words):
     m = membership(cast, cast.member)
     m.status = status
-    assert words in services.join_refusal(joinable, m)
+    assert words in attendance.join_refusal(joinable, m)
 
 
 def test_a_ticket_can_be_claimed_once_only(cast, joinable):
@@ -94,19 +94,19 @@ def test_ending_a_session_voids_unused_tickets(cast, joinable):
 
 
 def test_redeeming_a_ticket_after_the_session_is_cancelled_is_refused(cast, joinable):
-    raw = services.issue_join_token(joinable, membership(cast, cast.member))
+    raw = attendance.issue_join_token(joinable, membership(cast, cast.member))
     GroupSession.objects.filter(pk=joinable.pk).update(status=GroupSession.Status.CANCELLED)
     joinable.refresh_from_db()
     with pytest.raises(services.SessionStateError):
-        services.redeem_join_token(joinable, membership(cast, cast.member), raw)
+        attendance.redeem_join_token(joinable, membership(cast, cast.member), raw)
     assert not Attendance.objects.exists()
 
 
 def test_a_standing_notice_replaces_the_previous_standing_notice_only(cast, upcoming):
     m = membership(cast, cast.member)
-    for_session = services.give_camera_off_notice(m, session=upcoming, reason="tonight", standing=False)
-    services.give_camera_off_notice(m, session=None, reason="first", standing=True)
-    services.give_camera_off_notice(m, session=None, reason="second", standing=True)
+    for_session = camera_off_notices.give_camera_off_notice(m, session=upcoming, reason="tonight", standing=False)
+    camera_off_notices.give_camera_off_notice(m, session=None, reason="first", standing=True)
+    camera_off_notices.give_camera_off_notice(m, session=None, reason="second", standing=True)
 
     live = CameraOffNotice.objects.active()
     assert sorted(n.reason for n in live) == ["second", "tonight"]
@@ -117,7 +117,9 @@ def test_a_notice_must_be_standing_or_for_a_session(cast):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.give_camera_off_notice(membership(cast, cast.member), session=None, reason="x", standing=False)
+        camera_off_notices.give_camera_off_notice(
+            membership(cast, cast.member), session=None, reason="x", standing=False
+        )
 
 
 def test_the_database_refuses_a_notice_that_is_both_standing_and_for_a_session(cast, upcoming):

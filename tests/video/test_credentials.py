@@ -6,11 +6,11 @@ import time
 import jwt
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from groups.models import Membership
 from sessions.models import CameraOffNotice
 from sessions.video import identity_for
+from tests.fixtures.factories import removed_from_session
 
 
 def credential(client, session):
@@ -117,7 +117,7 @@ def test_a_member_removed_from_the_session_never_gets_a_new_token(
 ):
     in_room(open_session, cast.member, admitted=True)
     assert credential(auth_client(cast.member), open_session).status_code == 200
-    open_session.participants.filter(user=cast.member).update(removed_at=timezone.now())
+    removed_from_session(open_session, cast.member)
     response = credential(auth_client(cast.member), open_session)
     assert response.status_code == 403
     assert "token" not in response.json()

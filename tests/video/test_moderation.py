@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from groups.models import Membership
 from safeguarding.models import Removal
-from safeguarding.services import remove_member
+from safeguarding.removals import remove_member
 from sessions.models import GroupSession, RoomParticipant
 from sessions.video import identity_for
 

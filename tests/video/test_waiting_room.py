@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core import live
 from sessions.models import RoomParticipant
+from tests.fixtures.factories import removed_from_session
 
 JSON = {"HTTP_ACCEPT": "application/json"}
 
@@ -97,7 +98,8 @@ def test_someone_removed_cannot_be_let_in(fake_livekit, cast, open_session, in_r
 
     in_room(open_session, cast.leader)
     in_room(open_session, cast.member)
-    RoomParticipant.objects.filter(user=cast.member).update(removed_at=timezone.now(), left_at=timezone.now())
+    RoomParticipant.objects.filter(user=cast.member).update(left_at=timezone.now())
+    removed_from_session(open_session, cast.member)
     response = act(auth_client(cast.leader), open_session, action="admit", user=cast.member.pk)
     assert response.json()["type"] == "error"
     assert RoomParticipant.objects.get(user=cast.member).admitted_at is None

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 
 from charity.models import Charity
 from core.audit import record
+from groups import invitations
 from groups import services as group_services
 from groups.models import SupportGroup
 from members.models import User
@@ -186,7 +187,7 @@ class Command(BaseCommand):
         return group
 
     def invite(self, group: SupportGroup, trustee: User, to: str) -> None:
-        _, url, failure = group_services.invite_leader(group, actor=trustee, email=to)
+        _, url, failure = invitations.invite_leader(group, actor=trustee, email=to)
         if failure:  # the invitation stands; hand the link over another way
             self.stderr.write(
                 f"The invitation email to {to} could not be sent ({failure}). Check the EMAIL_* settings with "
