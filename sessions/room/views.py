@@ -34,7 +34,7 @@ from sessions.room.leader_actions import CONCERN_KINDS
 from sessions.room.member_actions import AFTER_END_CHECK_IN, chat_handle, check_in_after_end, check_in_due_after_end
 from sessions.room.models import RoomParticipant
 from sessions.room.outcome import NOT_DELIVERED
-from sessions.room.presence import enter, welfare_prompts
+from sessions.room.presence import enter
 from sessions.room.protocol import CHECK_IN_WORDS, CheckIn, ProtocolError, catalogue, error, parse
 from sessions.room.snapshot import URGENT_KINDS, snapshot, welcome
 
@@ -204,9 +204,10 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     session, membership, not_open = _room_or_not_open(request, session_id, leader=True)
     if not_open:
         return not_open
+    # Coming in is the one write here (as on the member's room page: opening it is entering the room, and works
+    # without JavaScript); it writes nothing when the leader is already in. Welfare prompts are made by the
+    # beat task and the leaders' heartbeat (sessions/tasks.py: prompt_welfare), never by a GET.
     live.deliver(enter(session, membership))
-    for delivery in welfare_prompts(session):
-        live.send(delivery.group, delivery.payload)
     room = snapshot(session)
     alerts = _with_times(room["alerts"], created_dt="created_at")
     context = {
@@ -294,9 +295,7 @@ def dashboard_snapshot(request: HttpRequest, session_id: int) -> JsonResponse:
         session, _ = get_room_for_user(request.user, session_id, leader=True)
     except (Http404, PermissionDenied) as exc:
         return _refusal_json(exc)
-    for delivery in welfare_prompts(session):
-        live.send(delivery.group, delivery.payload)
-    return JsonResponse(snapshot(session))
+    return JsonResponse(snapshot(session))  # reads only: the welfare prompts are the beat task's
 
 
 @never_cache
