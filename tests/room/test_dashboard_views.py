@@ -153,6 +153,7 @@ def test_snapshot_describes_the_room_without_any_words_anyone_wrote(auth_client,
         "lowered_at",
         "lowered_by",
         "concern_recorded",
+        "needs_you",
     }
 
 
