@@ -1,6 +1,7 @@
 """The dashboard is drawn once: the server draws the first paint, and the script adopts it, changing only the
 rows an event changes (never throwing the server's lists away to rebuild them), with the same words."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ WATCH = """
 window.__changes = [];
 document.addEventListener("readystatechange", () => {
   if (document.readyState !== "interactive") return;
-  const parts = %s;
+  const parts = PARTS;
   new MutationObserver((records) => {
     for (const r of records) {
       const target = r.target.nodeType === 1 ? r.target : r.target.parentElement;
@@ -32,7 +33,7 @@ document.addEventListener("readystatechange", () => {
     }
   }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
 });
-""" % list(PARTS)
+""".replace("PARTS", json.dumps(PARTS))
 
 
 @pytest.fixture
@@ -71,9 +72,7 @@ def test_the_script_adopts_the_server_drawn_page_and_changes_only_the_rows_an_ev
     expect(member.locator("#connection")).to_have_text(re.compile("Updates are live"))
     member.get_by_role("button", name="Raise my hand").click()
     expect(leader.locator("#hands > li")).to_have_count(2)
-    expect(leader.locator("#dash-summary")).to_have_text(
-        "Needs you now: 2 hands up, 1 private message."
-    )
+    expect(leader.locator("#dash-summary")).to_have_text("Needs you now: 2 hands up, 1 private message.")
     leader.wait_for_timeout(500)
     changes = leader.evaluate("window.__changes")
     touched_rows = {(c["part"], c["row"]) for c in changes if c["part"] == "roster" and c["row"]}
