@@ -10,6 +10,9 @@ class GroupSessionsConfig(AppConfig):
     def ready(self) -> None:
         # The video call (sessions/call.py): its removal signal, its Celery tasks, and its room actions.
         from sessions import call, receivers  # noqa: F401  (receivers: safeguarding's signals)
-        from sessions.room import dispatch
+        from sessions.room import (
+            dispatch,
+            welfare,  # noqa: F401  (the welfare prompts' beat task)
+        )
 
         dispatch.HANDLERS.update(call.HANDLERS)

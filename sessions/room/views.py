@@ -204,7 +204,7 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
         return not_open
     # Coming in is the one write here (as on the member's room page: opening it is entering the room, and works
     # without JavaScript); it writes nothing when the leader is already in. Welfare prompts are made by the
-    # beat task and the leaders' heartbeat (sessions/tasks.py: prompt_welfare), never by a GET.
+    # beat task and the leaders' heartbeat (sessions/room/welfare.py: prompt_welfare), never by a GET.
     live.deliver(enter(session, membership))
     room = snapshot(session)
     alerts = _with_times(room["alerts"], created_dt="created_at")

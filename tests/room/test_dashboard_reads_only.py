@@ -1,5 +1,5 @@
 """Opening or polling the leaders' dashboard only reads: the welfare prompts are the beat task's and the
-leaders' socket heartbeat's (sessions/tasks.py: prompt_welfare), never a GET's."""
+leaders' socket heartbeat's (sessions/room/welfare.py: prompt_welfare), never a GET's."""
 
 from datetime import timedelta
 
@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sessions.models import RoomAlert, RoomParticipant
-from sessions.tasks import prompt_welfare
+from sessions.room.welfare import prompt_welfare
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
 

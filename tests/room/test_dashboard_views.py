@@ -158,7 +158,7 @@ def test_snapshot_describes_the_room_without_any_words_anyone_wrote(auth_client,
 
 
 def test_polling_the_snapshot_shows_the_prompt_about_someone_stepped_out_too_long(auth_client, cast, open_session):
-    from sessions.tasks import prompt_welfare
+    from sessions.room.welfare import prompt_welfare
 
     long_ago = timezone.now() - timedelta(minutes=cast.group.welfare_threshold_minutes + 2)
     RoomParticipant.objects.create(session=open_session, user=cast.member, stepped_out_at=long_ago)
