@@ -8,4 +8,5 @@ class CareConfig(AppConfig):
     verbose_name = "Follow-ups and conversations"
 
     def ready(self) -> None:
-        from care import receivers  # noqa: F401  (connects to the sessions app's signals)
+        from care import conversations, receivers  # noqa: F401  (receivers: the sessions app's signals;
+        # conversations: the retention purge's beat task)

@@ -5,6 +5,7 @@ stored encrypted (Message.body) and never leave through an email, a task argumen
 trail: emails say only that there is a new message, with a link.
 """
 
+from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from care.models import Conversation, FollowUp, Message, ReadMark
+from care.readers import leaders_may_see, other_side
 from core.audit import record
 from groups.models import Membership
 from groups.roles import leads_group
@@ -24,13 +26,6 @@ MAX_MESSAGE_LENGTH = 5000
 
 def _active_membership(user, group_id: int) -> Membership | None:
     return Membership.objects.active().filter(user=user, group_id=group_id).first()
-
-
-def leaders_may_see(conversation: Conversation) -> bool:
-    """The group's leaders see it, unless it belongs to a concern they may not read (one about a leader, or one
-    raised with the trustees alone)."""
-    concern = conversation.concern
-    return concern is None or concern.leaders_may_read
 
 
 def role_in(user, conversation: Conversation) -> str | None:
@@ -56,21 +51,6 @@ def get_conversation_for_user(user, pk: int) -> tuple[Conversation, str]:
     if role is None:
         raise Http404("No such conversation.")
     return conversation, role
-
-
-def _team_ids(conversation: Conversation) -> set[int]:
-    """Everyone who reads it as one of the leaders."""
-    if not leaders_may_see(conversation):
-        return set()
-    leaders = Membership.objects.active().leaders().filter(group_id=conversation.group_id)
-    if conversation.concern is not None and conversation.concern.about_user_id:
-        leaders = leaders.exclude(user_id=conversation.concern.about_user_id)
-    return set(leaders.values_list("user_id", flat=True))
-
-
-def other_side(conversation: Conversation, *, from_leaders: bool) -> set[int]:
-    """Who a new message is for: the member when a leader wrote, the leaders when the member wrote."""
-    return {conversation.member_id} if from_leaders else _team_ids(conversation)
 
 
 def _clean(body: str) -> str:
@@ -260,3 +240,11 @@ def purge_expired_conversations() -> int:
         recount_unread(user)
     record("care.conversations.purged", actor=None, data={"conversations": len(expired), "messages": messages})
     return len(expired)
+
+
+@shared_task(name="care.tasks.purge_old_conversations")  # the name beat has always used (settings)
+def purge_old_conversations() -> int:
+    """Run by beat daily: conversations not tied to a concern, quiet for the retention period, are deleted.
+    Beside its service rather than in care/tasks.py, which never imports a service (no circle); registered
+    by CareConfig.ready."""
+    return purge_expired_conversations()

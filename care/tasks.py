@@ -1,4 +1,5 @@
-"""Follow-up emails and the conversations' retention purge. Tasks take primary keys only, re-fetch, and are
+"""Follow-up and conversation emails (the retention purge runs beside its service, care/conversations.py).
+Tasks take primary keys only, re-fetch, and are
 idempotent: each email is claimed with a conditional update in the transaction that sends it (the project's
 send-once pattern, see safeguarding/tasks.py), so a task that runs twice sends nothing twice.
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from care.readers import other_side
 from core.send_once import claim_mark
 
 
@@ -80,7 +82,6 @@ def email_trustees_follow_up_overdue(follow_up_id: int) -> None:
 @shared_task(name="care.tasks.email_new_message")
 def email_new_message(message_id: int) -> None:
     """Tell the other side of a conversation there is a new message: a link, never the words or who wrote."""
-    from care.conversations import other_side
     from care.models import Message
     from members.models import User
 
@@ -99,11 +100,3 @@ def email_new_message(message_id: int) -> None:
             # One email per person: nobody sees who else was told.
             for email in recipients:
                 _send("new_message", to=[email], context={"group": conversation.group, "url": url})
-
-
-@shared_task(name="care.tasks.purge_old_conversations")
-def purge_old_conversations() -> int:
-    """Run by beat daily: conversations not tied to a concern, quiet for the retention period, are deleted."""
-    from care.conversations import purge_expired_conversations
-
-    return purge_expired_conversations()

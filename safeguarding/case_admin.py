@@ -1,7 +1,7 @@
 """The case page's casework in the admin: referrals, sign-offs, flags, the serious incident record, and the
 case's own "who viewed or changed this" log.
 
-Inlines on ConcernAdmin (safeguarding/admin.py). Their forms check the rules early (so errors show beside
+Inlines on ConcernAdmin (safeguarding/admin/cases.py). Their forms check the rules early (so errors show beside
 the field) and the saving goes through safeguarding.case_services, which checks them again, audits, and
 refuses anyone who may not (a sign-off by someone who is not a designated safeguarding lead).
 Nothing here is ever deleted.

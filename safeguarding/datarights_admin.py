@@ -2,7 +2,7 @@
 
 A request's facts are entered once; after that it moves only through the actions of
 safeguarding.datarights_services (identity checked, pause, restart, extend, done, acknowledge), each audited.
-Imported by safeguarding/admin.py, which holds TrusteeOnlyMixin.
+Imported by safeguarding/admin/registers.py (TrusteeOnlyMixin is in safeguarding/admin/access.py).
 """
 
 from __future__ import annotations

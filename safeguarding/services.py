@@ -340,8 +340,3 @@ def add_case_note(concern: Concern, *, actor, text: str, happened_at: datetime |
             data={"note_id": note.pk, "happened_at": happened_at},
         )
     return note
-
-
-# safeguarding/admin.py (being split in another branch) still calls these through this module: to go once it
-# imports them from safeguarding.removals.
-from safeguarding.removals import reinstate_member, remove_member, validate_removal  # noqa: E402, F401

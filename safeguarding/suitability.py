@@ -16,14 +16,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
 from core.fields import EncryptedTextField
-from core.send_once import claim_mark
 from safeguarding.text import visible_text
 
 RENEWAL_REMINDER_DAYS = 30
@@ -192,28 +190,3 @@ def _connect_appointment_signal() -> None:
         check_leader_appointment(membership=membership, actor=actor, override_reason=override_reason)
 
     leader_appointing.connect(on_leader_appointing, weak=False, dispatch_uid="safeguarding.check_leader_appointment")
-
-
-# --- reminders ---------------------------------------------------------------------------------------------
-
-
-@shared_task(name="safeguarding.remind_suitability_renewals")
-def remind_suitability_renewals() -> int:
-    """Beat, daily: tell the trustees once about each entry that needs renewing within 30 days."""
-    from safeguarding.permissions import trustees
-    from safeguarding.tasks import _send, _url
-
-    sent = 0
-    for check in SuitabilityCheck.objects.renewal_due().filter(renewal_reminder_sent_at__isnull=True):
-        with transaction.atomic():
-            if not claim_mark(SuitabilityCheck, check.pk, "renewal_reminder_sent_at"):
-                continue
-            context = {
-                "kind": check.get_kind_display(),
-                "renew_on": check.renew_on,
-                "url": _url("admin:safeguarding_suitabilitycheck_change", check.pk),
-            }
-            for trustee in trustees():
-                _send("suitability_renewal", to=trustee.email, context={**context, "person": trustee})
-        sent += 1
-    return sent

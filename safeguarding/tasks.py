@@ -128,3 +128,28 @@ def email_reinstated(removal_id: int) -> None:
                 "url": _url("groups:detail", removal.membership.group.slug),
             },
         )
+
+
+# --- leaders' suitability (safeguarding/suitability.py): renewal reminders ---------------------------------
+
+
+@shared_task(name="safeguarding.remind_suitability_renewals")
+def remind_suitability_renewals() -> int:
+    """Beat, daily: tell the trustees once about each entry that needs renewing within 30 days."""
+    from safeguarding.permissions import trustees
+    from safeguarding.suitability import SuitabilityCheck
+
+    sent = 0
+    for check in SuitabilityCheck.objects.renewal_due().filter(renewal_reminder_sent_at__isnull=True):
+        with transaction.atomic():
+            if not claim_mark(SuitabilityCheck, check.pk, "renewal_reminder_sent_at"):
+                continue
+            context = {
+                "kind": check.get_kind_display(),
+                "renew_on": check.renew_on,
+                "url": _url("admin:safeguarding_suitabilitycheck_change", check.pk),
+            }
+            for trustee in trustees():
+                _send("suitability_renewal", to=trustee.email, context={**context, "person": trustee})
+        sent += 1
+    return sent

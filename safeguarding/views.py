@@ -1,4 +1,4 @@
-"""Safeguarding pages for members and leaders. Trustees work cases in the admin (safeguarding/admin.py).
+"""Safeguarding pages for members and leaders. Trustees work cases in the admin (safeguarding/admin/).
 
 Pages that show protected text are never cached (`never_cache`: private, no-store).
 """

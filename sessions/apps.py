@@ -10,7 +10,11 @@ class GroupSessionsConfig(AppConfig):
     def ready(self) -> None:
         # The video call (sessions/call.py): its removal signal, its Celery tasks, and its room actions.
         from sessions import call, receivers  # noqa: F401  (receivers: safeguarding's signals)
-        from sessions.room import dispatch, private_word
+        from sessions.room import (
+            dispatch,
+            private_word,
+            welfare,  # noqa: F401  (the welfare prompts' beat task)
+        )
 
         dispatch.HANDLERS.update(call.HANDLERS)
         dispatch.HANDLERS.update(private_word.HANDLERS)  # a word in private, and its removal and end receivers

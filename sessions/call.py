@@ -236,7 +236,7 @@ def remove_from_call(session: GroupSession, user_id: int) -> None:
 
 
 def end_call(session_id: int) -> None:
-    """The session ended: close the call for everyone (sessions.services.end_session calls this after commit)."""
+    """The session ended: close the call for everyone (on `session_ended`, after commit: sessions/receivers.py)."""
     video = provider()
     if not video.reaches_call:
         return

@@ -245,11 +245,8 @@ def end_session(session: GroupSession, *, actor) -> GroupSession:
 
 
 def _close_live_room(session_id: int) -> None:
-    """The live room's sockets close (core/live.py) and the video call ends."""
+    """The live room's sockets close (core/live.py); the video call ends on `session_ended` (sessions/receivers.py)."""
     live.close_session_sockets(session_id)
-    from sessions.call import end_call
-
-    end_call(session_id)  # the video call ends for everyone too (retried by Celery if the engine is away)
 
 
 @transaction.atomic

@@ -134,20 +134,3 @@ def purge_join_tokens() -> int:
     cutoff = timezone.now() - timedelta(days=1)
     deleted, _ = JoinToken.objects.filter(expires_at__lt=cutoff).delete()
     return deleted
-
-
-@shared_task(name="sessions.prompt_welfare")
-def prompt_welfare() -> int:
-    """Run by beat every half minute: in every open room, prompt the leaders about anyone stepped out for
-    longer than the group's threshold, whether or not a leader's dashboard is open to ask (it shows the
-    prompt when it next loads). Returns how many prompts were made."""
-    from core import live
-    from sessions.room.presence import welfare_prompts
-
-    made = 0
-    for session in GroupSession.objects.filter(status=GroupSession.Status.OPEN).select_related("group"):
-        deliveries = welfare_prompts(session)
-        for delivery in deliveries:
-            live.send(delivery.group, delivery.payload)
-        made += len(deliveries)
-    return made

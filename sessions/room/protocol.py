@@ -60,6 +60,21 @@ AFTER_END_WORDS = {
     CheckIn.CONTACT: "I'd like someone to contact me",
 }
 
+# The dashboard's "Needs you now" line, in the order it says things: sessions/room/snapshot.py (`needs_you`,
+# `urgent_summary`) writes it for the page, and dashboard.js gets these words in the catalogue to count the
+# alerts' `needs_you` with them, so the words live here only.
+SUMMARY = {
+    "lead": "Needs you now: ",
+    "none": "Nothing needs you right now.",
+    "words": [
+        ["hand", "hand up", "hands up"],
+        ["triggered", "found something triggering", "found something triggering"],
+        ["welfare", "out for a while", "out for a while"],
+        ["contact", "asked to be contacted", "asked to be contacted"],
+        ["message", "private message", "private messages"],
+    ],
+}
+
 TYPES: dict[str, MessageType] = {
     "ping": MessageType(),
     "chat": MessageType(fields={"text": Field(str)}),
@@ -301,9 +316,11 @@ def error(code: str, message: str) -> dict:
 
 
 def catalogue() -> dict:
-    """What the pages' scripts read (json_script "room-protocol"): both directions' type names, the check-in."""
+    """What the pages' scripts read (json_script "room-protocol"): both directions' type names, the check-in,
+    the dashboard's summary words."""
     return {
         "to_server": sorted(TYPES),
         "to_browser": sorted(TO_BROWSER),
         "check_in": {choice.name.lower(): choice.value for choice in CheckIn},
+        "summary": SUMMARY,
     }

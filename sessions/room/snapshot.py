@@ -4,13 +4,15 @@ payloads for one person on the roster and one alert in the inbox.
 Never holds anything anyone wrote: alerts say what happened and when.
 """
 
+from datetime import UTC
+
 from django.utils import timezone
 
 from groups.models import Membership
 from sessions.camera_off_notices import camera_off_notices_for
 from sessions.models import GroupSession
 from sessions.room.models import RoomAlert, RoomParticipant
-from sessions.room.protocol import CheckIn, to_browser
+from sessions.room.protocol import SUMMARY, CheckIn, to_browser
 from sessions.video import identity_for
 
 
@@ -35,7 +37,24 @@ def participant_payload(participant: RoomParticipant, *, left_without_check_in: 
         # The video call: the engine's opaque name for them (for the leaders' tiles), and the waiting room.
         "call_identity": identity_for(participant.session_id, participant.user_id),
         "admitted": participant.is_leader or participant.admitted_at is not None,
+        "attention": attention(participant),
     }
+
+
+def attention(participant: RoomParticipant) -> list:
+    """Where someone stands on the leaders' roster, as a sort key: the one definition of that order (the page
+    sorts by it, and static/js/dashboard.js does nothing but compare these keys).
+
+    Whoever needs attention first is on top: people stepped out, longest first (so anyone out longer than the
+    group's threshold leads, with no clock in the key), members in the room, leaders, those who have left,
+    those removed; each group by name, then by id so that two people of one name keep their places.
+    Elements compare as numbers or strings on both sides (the ISO times here are all in UTC).
+    """
+    status = participant.status
+    if status == "stepped_out":
+        return [0, participant.stepped_out_at.astimezone(UTC).isoformat(), participant.user_id]
+    rank = {"present": 2 if participant.is_leader else 1, "left": 3}.get(status, 4)
+    return [rank, participant.user.display_name.casefold(), participant.user_id]
 
 
 def alert_payload(alert: RoomAlert) -> dict:
@@ -55,6 +74,7 @@ def alert_payload(alert: RoomAlert) -> dict:
         "lowered_at": _iso(alert.lowered_at),
         "lowered_by": alert.lowered_by.display_name if alert.lowered_by else None,
         "concern_recorded": alert.concern_recorded_at is not None,
+        "needs_you": needs_you(alert),
     }
 
 
@@ -130,16 +150,8 @@ def snapshot(session: GroupSession) -> dict:
     )
 
 
-# What needs a leader now comes first on the dashboard, above routine notices (static/js/dashboard.js ranks
-# the same way).
+# What needs a leader now comes first on the dashboard, above routine notices, under a one-line summary.
 URGENT_KINDS = (RoomAlert.Kind.TRIGGERED, RoomAlert.Kind.WELFARE, RoomAlert.Kind.MESSAGE)
-SUMMARY_WORDS = {
-    "hand": ("hand up", "hands up"),
-    "triggered": ("found something triggering", "found something triggering"),
-    "welfare": ("out for a while", "out for a while"),
-    "contact": ("asked to be contacted", "asked to be contacted"),
-    "message": ("private message", "private messages"),
-}
 
 
 def is_urgent(alert: RoomAlert) -> bool:
@@ -149,21 +161,26 @@ def is_urgent(alert: RoomAlert) -> bool:
     return alert.kind in URGENT_KINDS or (alert.kind == RoomAlert.Kind.CHECK_IN and alert.check_in == CheckIn.CONTACT)
 
 
+def needs_you(alert: RoomAlert) -> str | None:
+    """What the alert counts as in "Needs you now" (a hand still up, or an urgent alert: `SUMMARY`'s keys), or
+    None. In every alert payload: the dashboard's order (urgent first), its marks ("Hand up", "Needs a look")
+    and its summary all read this, on the server and in the script alike."""
+    if alert.kind == RoomAlert.Kind.HAND:
+        return "hand" if alert.lowered_at is None else None
+    if not is_urgent(alert):
+        return None
+    return "contact" if alert.kind == RoomAlert.Kind.CHECK_IN else str(alert.kind)
+
+
 def urgent_summary(alerts: list[RoomAlert]) -> str:
     """One short line of what needs the leaders now, e.g. "Needs you now: 2 hands up, 1 found something triggering"."""
     counts: dict[str, int] = {}
     for alert in alerts:
-        if alert.kind == RoomAlert.Kind.HAND and alert.lowered_at is None:
-            key = "hand"
-        elif is_urgent(alert):
-            key = "contact" if alert.kind == RoomAlert.Kind.CHECK_IN else alert.kind
-        else:
-            continue
-        counts[key] = counts.get(key, 0) + 1
-    if not counts:
-        return "Nothing needs you right now."
-    parts = [f"{counts[key]} {words[counts[key] != 1]}" for key, words in SUMMARY_WORDS.items() if key in counts]
-    return "Needs you now: " + ", ".join(parts) + "."
+        if key := needs_you(alert):
+            counts[key] = counts.get(key, 0) + 1
+    words = [(key, one, many) for key, one, many in SUMMARY["words"] if key in counts]
+    parts = [f"{counts[key]} {one if counts[key] == 1 else many}" for key, one, many in words]
+    return SUMMARY["lead"] + ", ".join(parts) + "." if parts else SUMMARY["none"]
 
 
 def welcome(session: GroupSession, user) -> dict:

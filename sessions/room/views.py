@@ -5,8 +5,6 @@ websocket instead, and fall back to these endpoints (fetch, JSON) while the sock
 dashboard polls the snapshot endpoint while its socket is down.
 """
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,9 +33,9 @@ from sessions.room.leader_actions import CONCERN_KINDS
 from sessions.room.member_actions import AFTER_END_CHECK_IN, chat_handle, check_in_after_end, check_in_due_after_end
 from sessions.room.models import RoomParticipant
 from sessions.room.outcome import NOT_DELIVERED
-from sessions.room.presence import enter, welfare_prompts
-from sessions.room.protocol import CHECK_IN_WORDS, CheckIn, ProtocolError, catalogue, error, parse
-from sessions.room.snapshot import URGENT_KINDS, snapshot, welcome
+from sessions.room.presence import enter
+from sessions.room.protocol import CHECK_IN_WORDS, ProtocolError, catalogue, error, parse
+from sessions.room.snapshot import snapshot, welcome
 
 # Over plain HTTP nothing can be relayed without the channel layer; say so plainly, and keep nothing.
 NOT_DELIVERED_OVER_HTTP = {
@@ -207,27 +205,28 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     session, membership, not_open = _room_or_not_open(request, session_id, leader=True)
     if not_open:
         return not_open
+    # Coming in is the one write here (as on the member's room page: opening it is entering the room, and works
+    # without JavaScript); it writes nothing when the leader is already in. Welfare prompts are made by the
+    # beat task and the leaders' heartbeat (sessions/room/welfare.py: prompt_welfare), never by a GET.
     live.deliver(enter(session, membership))
-    for delivery in welfare_prompts(session):
-        live.send(delivery.group, delivery.payload)
     room = snapshot(session)
     alerts = _with_times(room["alerts"], created_dt="created_at")
     context = {
         "session": session,
         "group": session.group,
         "snapshot": room,
+        # The order is the snapshot's (`attention`, snapshot.attention), the same key dashboard.js sorts by.
         "participants": _with_marks(
-            _by_attention(
+            sorted(
                 _with_times(room["participants"], stepped_out_dt="stepped_out_at", left_dt="left_at"),
-                welfare_minutes=session.group.welfare_threshold_minutes,
+                key=lambda p: p["attention"],
             ),
             room,
+            welfare_minutes=session.group.welfare_threshold_minutes,
         ),
-        "hands": [a for a in alerts if a["kind"] == "hand" and not a["lowered_at"]],
+        "hands": [a for a in alerts if a["needs_you"] == "hand"],
         # Urgent first (triggering, welfare, private messages, "contact me" not yet seen), then newest first.
-        "other_alerts": sorted(
-            (a for a in reversed(alerts) if a["kind"] != "hand"), key=lambda a: not _urgent_payload(a)
-        ),
+        "other_alerts": sorted((a for a in reversed(alerts) if a["kind"] != "hand"), key=lambda a: not a["needs_you"]),
         # The same <option>s in every row of the roster: built once, not once per person (bench/: pages).
         "removal_reason_options": format_html_join("", '<option value="{}">{}</option>', Removal.Reason.choices),
         "concern_categories": Concern.Category.choices,
@@ -240,20 +239,15 @@ def dashboard(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "sessions/dashboard.html", context)
 
 
-def _urgent_payload(alert: dict) -> bool:
-    """snapshot.is_urgent for a snapshot's alert (static/js/dashboard.js has the same rule)."""
-    if alert["acknowledged_at"] or alert["lowered_at"] or alert["concern_recorded"]:
-        return False
-    return alert["kind"] in URGENT_KINDS or (alert["kind"] == "check_in" and alert["check_in"] == CheckIn.CONTACT)
-
-
-def _with_marks(people: list[dict], snapshot: dict) -> list[dict]:
-    """Each person's marks on the compact roster: hand up, an alert that needs a look, camera off
-    (static/js/dashboard.js: personMarks, the same rule)."""
+def _with_marks(people: list[dict], snapshot: dict, *, welfare_minutes: int) -> list[dict]:
+    """What each row of the roster says besides the payload: the marks (hand up, an alert that needs a look,
+    camera off: from the alerts' `needs_you`) and, for someone stepped out, for how many minutes and whether
+    that is longer than the group's threshold. dashboard.js (personView) keeps the same words current."""
     alerts = snapshot["alerts"]
-    hands = {a["user_id"] for a in alerts if a["kind"] == "hand" and not a["lowered_at"]}
-    flagged = {a["user_id"] for a in alerts if a["kind"] != "hand" and _urgent_payload(a)}
+    hands = {a["user_id"] for a in alerts if a["needs_you"] == "hand"}
+    flagged = {a["user_id"] for a in alerts if a["needs_you"] not in (None, "hand")}
     camera_off = {n["user_id"] for n in snapshot["camera_off"]}
+    now = timezone.now()
     for person in people:
         user_id = person["user_id"]
         person["marks"] = [
@@ -261,27 +255,14 @@ def _with_marks(people: list[dict], snapshot: dict) -> list[dict]:
             for label, on in (("Hand up", hands), ("Needs a look", flagged), ("Camera off", camera_off))
             if user_id in on
         ]
+        if person["stepped_out_dt"]:
+            person["minutes_out"] = int((now - person["stepped_out_dt"]).total_seconds() // 60)
+            person["overdue"] = person["minutes_out"] >= welfare_minutes
     return people
 
 
-def _by_attention(people: list[dict], *, welfare_minutes: int) -> list[dict]:
-    """People in the order a leader should look at them (static/js/dashboard.js sorts the same way)."""
-    # Out longer than the group's threshold, stepped out (longest first), members in the room, leaders, then
-    # those who have left or were removed: mid-session, whoever needs attention first is on top.
-    overdue = timezone.now() - timedelta(minutes=welfare_minutes)
-
-    def rank(person: dict) -> tuple:
-        if person["status"] == "stepped_out":
-            return (0 if person["stepped_out_dt"] <= overdue else 1, person["stepped_out_at"], "")
-        if person["status"] == "present":
-            return (3 if person["is_leader"] else 2, "", person["name"].casefold())
-        return (4 if person["status"] == "left" else 5, "", person["name"].casefold())
-
-    return sorted(people, key=rank)
-
-
 def _with_times(items: list[dict], **fields: str) -> list[dict]:
-    """Copies of snapshot items with datetimes for the template's |date filter (the snapshot holds ISO text)."""
+    """Copies of snapshot items with datetimes for the template's time filters (the snapshot holds ISO text)."""
     return [
         {**item, **{name: parse_datetime(item[key]) if item[key] else None for name, key in fields.items()}}
         for item in items
@@ -297,9 +278,7 @@ def dashboard_snapshot(request: HttpRequest, session_id: int) -> JsonResponse:
         session, _ = get_room_for_user(request.user, session_id, leader=True)
     except (Http404, PermissionDenied) as exc:
         return _refusal_json(exc)
-    for delivery in welfare_prompts(session):
-        live.send(delivery.group, delivery.payload)
-    return JsonResponse(snapshot(session))
+    return JsonResponse(snapshot(session))  # reads only: the welfare prompts are the beat task's
 
 
 @never_cache

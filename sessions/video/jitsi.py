@@ -21,7 +21,7 @@ import jwt
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from sessions.video import Caller, Client, identity_for
+from sessions.video.base import Caller, Client, identity_for
 
 # How far back `nbf` goes: the app's and the Jitsi server's clocks are never quite the same.
 CLOCK_SKEW_SECONDS = 10

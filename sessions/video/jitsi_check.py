@@ -20,7 +20,7 @@ import jwt
 from django.conf import settings
 from django.utils import timezone
 
-from sessions.video import Caller
+from sessions.video.base import Caller
 from sessions.video.jitsi import FEATURES_OFF, JitsiProvider
 
 BY_HAND = (

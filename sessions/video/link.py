@@ -6,7 +6,7 @@ shared, a removal in our app does not reach the call, and recording depends on t
 The leaders' link page says so (templates/sessions/meeting_link_form.html).
 """
 
-from sessions.video import Caller, Client, NotEmbedded
+from sessions.video.base import Caller, Client, NotEmbedded
 
 
 class LinkProvider:

@@ -21,7 +21,7 @@ from livekit import api
 from livekit.api.room_service import RoomService
 from livekit.protocol.models import TrackSource
 
-from sessions.video import Caller, Client, VideoUnreachable, identity_for
+from sessions.video.base import Caller, Client, VideoUnreachable, identity_for
 
 PUBLISH_SOURCES = ["camera", "microphone"]
 

@@ -1,6 +1,11 @@
-// The leaders' dashboard. Keeps a copy of the room (from the snapshot, then live events) and renders
-// it with the page's <template>s, filling text with textContent only. While the socket is down it polls
-// the snapshot over HTTP, and leader actions are posted as plain forms.
+// The leaders' dashboard. The server draws the page as the room is when it loads (it works without this
+// script); the script adopts what the server drew, keeps a copy of the room (from the snapshot, then live
+// events) and changes only what an event changes: a row is redrawn when what it says changes, a new row is
+// cloned from the page's <template>s and filled with textContent only, and nothing is thrown away and
+// rebuilt. The order of the roster, what counts as urgent and the summary's words are the server's
+// (`attention`, `needs_you` in the payloads, `summary` in the catalogue: sessions/room/snapshot.py); this
+// script only sorts and counts by them. While the socket is down it polls the snapshot over HTTP, and
+// leader actions are posted as plain forms.
 import {
   RoomSocket,
   formMessage,
@@ -28,7 +33,7 @@ const soundToggle = document.getElementById("sound-toggle");
 const baseTitle = document.title;
 // While the socket is down the dashboard polls: every 3 s, so whatever happened shows within 5 s.
 const POLL_MS = 3000;
-const CHECK_IN = roomProtocol().check_in; // the leaving check-in's values (sessions/room/protocol.py)
+const SUMMARY = roomProtocol().summary; // the "Needs you now" line's words (sessions/room/protocol.py)
 const CONCERN_KINDS = new Set(["message", "triggered", "held_chat", "check_in"]);
 const STATUS_LABELS = { present: "Here", stepped_out: "Stepped out", left: "Left", removed: "Removed" };
 
@@ -80,8 +85,9 @@ function openAlertCount() {
 function updateBadge() {
   const count = openAlertCount();
   badge.hidden = count === 0;
-  badge.textContent = count === 1 ? "1 alert needs a look" : `${count} alerts need a look`;
-  document.title = count ? `(${count}) ${baseTitle}` : baseTitle;
+  setText(badge, count === 1 ? "1 alert needs a look" : `${count} alerts need a look`);
+  const title = count ? `(${count}) ${baseTitle}` : baseTitle;
+  if (document.title !== title) document.title = title;
 }
 
 function alertText(a) {
@@ -117,6 +123,24 @@ function clone(templateId, suffix) {
 
 function part(node, name) {
   return node.querySelector(`[data-part="${name}"]`);
+}
+
+// What each row was last drawn from, so a row is only touched when what it says changes: the rows the server
+// drew are adopted with what the server drew them from (adoptServerRows), and stay as they are until then.
+const drawn = new WeakMap();
+
+function drawOnChange(view, draw) {
+  return (node, item) => {
+    const seen = JSON.stringify(view(item));
+    if (drawn.get(node) === seen) return;
+    drawn.set(node, seen);
+    draw(node, item);
+  };
+}
+
+// Change a live region or a note only when its words change: a screen reader may say it again otherwise.
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function createAlert(a) {
@@ -179,17 +203,29 @@ function createPerson(p) {
   return node;
 }
 
-// The compact roster's marks (sessions/room/views.py: _with_marks, the same rule).
+// The compact roster's marks, from the alerts' `needs_you` (sessions/room/views.py: _with_marks, the same words).
 function personMarks(p) {
-  const mine = [...room.alerts.values()].filter((a) => a.user_id === p.user_id);
+  const mine = [...room.alerts.values()].filter((a) => a.user_id === p.user_id && a.needs_you);
   const marks = [];
-  if (mine.some((a) => a.kind === "hand" && !a.lowered_at)) marks.push("Hand up");
-  if (mine.some((a) => a.kind !== "hand" && isUrgent(a))) marks.push("Needs a look");
+  if (mine.some((a) => a.needs_you === "hand")) marks.push("Hand up");
+  if (mine.some((a) => a.needs_you !== "hand")) marks.push("Needs a look");
   if (room.cameraOff.some((n) => n.user_id === p.user_id)) marks.push("Camera off");
   return marks;
 }
 
+// Everything a roster row says: the payload, its marks, and how long someone has been out (which changes as
+// the clock runs, so the row is redrawn when the minute changes and not otherwise).
+function personView(p) {
+  const minutes = p.status === "stepped_out" ? minutesSince(p.stepped_out_at) : null;
+  return { ...p, marks: personMarks(p), minutes };
+}
+
+function alertView(a) {
+  return { ...a, text: texts.get(a.id) || "" };
+}
+
 function updatePerson(node, p) {
+  const { marks, minutes } = personView(p);
   node.dataset.status = p.status;
   setField(node, "name", p.name);
   setField(node, "pronouns", p.pronouns ? `(${p.pronouns})` : "");
@@ -198,7 +234,6 @@ function updatePerson(node, p) {
   let since = "";
   let overdue = false;
   if (p.status === "stepped_out") {
-    const minutes = minutesSince(p.stepped_out_at);
     since = `since ${formatTime(timeFormat, p.stepped_out_at)} (${minutes} min)`;
     overdue = minutes >= room.session.welfare_threshold_minutes;
     if (overdue) since += ": longer than usual, maybe check in with them";
@@ -208,54 +243,53 @@ function updatePerson(node, p) {
   }
   setField(node, "since", since);
   node.classList.toggle("is-overdue", overdue);
-  setField(node, "marks", personMarks(p).join(" · "), { hideWhenEmpty: true });
+  setField(node, "marks", marks.join(" · "), { hideWhenEmpty: true });
   setField(node, "passing", p.passing ? "Would rather not talk today" : "", { hideWhenEmpty: true });
   for (const label of node.querySelectorAll('[data-field="name_for_button"]')) label.textContent = ` ${p.name}`;
+  part(node, "reply").querySelector('[data-field="name_for_button"]').textContent = ` to ${p.name}`;
   const isMember = !p.is_leader && p.status !== "removed";
   part(node, "member-actions").hidden = !isMember;
   part(node, "reply").hidden = !(p.status === "present" || p.status === "stepped_out");
   part(node, "remove").hidden = !isMember;
 }
 
-function renderSimpleList(id, items, textOf) {
+// A list of names the way the server draws it (sessions/dashboard.html): each item is [name, meta, rest],
+// the name in bold when `strong`. Redrawn only when its words change.
+function renderSimpleList(id, items, partsOf, { strong = false } = {}) {
   const list = document.getElementById(id);
-  list.replaceChildren(
-    ...items.map((item) => {
-      const li = document.createElement("li");
-      li.textContent = textOf(item);
-      return li;
-    }),
-  );
+  const rows = items.map(partsOf);
+  const words = rows.map(([name, meta, rest]) => `${name}${meta ? ` ${meta}` : ""}${rest}`);
+  if ([...list.children].map((li) => li.textContent).join("\n") !== words.join("\n")) {
+    list.replaceChildren(
+      ...rows.map(([name, meta, rest]) => {
+        const li = document.createElement("li");
+        const who = document.createElement(strong ? "strong" : "span");
+        who.textContent = name;
+        li.append(who);
+        if (meta) {
+          const span = document.createElement("span");
+          span.className = "meta";
+          span.textContent = meta;
+          li.append(" ", span);
+        }
+        if (rest) li.append(rest);
+        return li;
+      }),
+    );
+  }
   document.getElementById(id + "-empty").hidden = items.length > 0;
 }
 
 const WRITE_KINDS = new Set(["message", "triggered", "check_in", "held_chat", "welfare"]);
 
-// The same rules as sessions/room/snapshot.py: is_urgent and urgent_summary.
-const URGENT_KINDS = new Set(["triggered", "welfare", "message"]);
-const SUMMARY_WORDS = [
-  ["hand", "hand up", "hands up"],
-  ["triggered", "found something triggering", "found something triggering"],
-  ["welfare", "out for a while", "out for a while"],
-  ["contact", "asked to be contacted", "asked to be contacted"],
-  ["message", "private message", "private messages"],
-];
-
-function isUrgent(a) {
-  if (a.acknowledged_at || a.lowered_at || a.concern_recorded) return false;
-  return URGENT_KINDS.has(a.kind) || (a.kind === "check_in" && a.check_in === CHECK_IN.contact);
-}
-
-function urgentSummary(hands, others) {
-  const counts = new Map([["hand", hands.length]]);
-  for (const a of others.filter(isUrgent)) {
-    const key = a.kind === "check_in" ? "contact" : a.kind;
-    counts.set(key, (counts.get(key) || 0) + 1);
-  }
-  const parts = SUMMARY_WORDS.filter(([key]) => counts.get(key)).map(
-    ([key, one, many]) => `${counts.get(key)} ${counts.get(key) === 1 ? one : many}`,
-  );
-  return parts.length ? `Needs you now: ${parts.join(", ")}.` : "Nothing needs you right now.";
+// The "Needs you now" line: the alerts' `needs_you` counted with the catalogue's words (snapshot.urgent_summary).
+function urgentSummary(alerts) {
+  const counts = new Map();
+  for (const a of alerts) if (a.needs_you) counts.set(a.needs_you, (counts.get(a.needs_you) || 0) + 1);
+  const parts = SUMMARY.words
+    .filter(([key]) => counts.get(key))
+    .map(([key, one, many]) => `${counts.get(key)} ${counts.get(key) === 1 ? one : many}`);
+  return parts.length ? `${SUMMARY.lead}${parts.join(", ")}.` : SUMMARY.none;
 }
 
 function byTime(a, b) {
@@ -305,58 +339,80 @@ function keepingFocus(change) {
   }
 }
 
-// Who needs attention first is on top: anyone out longer than the group's threshold, then anyone stepped
-// out (longest first), members in the room, leaders, and last those who have left or were removed.
-function attentionRank(p) {
-  if (p.status === "stepped_out") return minutesSince(p.stepped_out_at) >= room.session.welfare_threshold_minutes ? 0 : 1;
-  if (p.status === "present") return p.is_leader ? 3 : 2;
-  return p.status === "left" ? 4 : 5;
-}
-
+// Who needs attention first is on top: the order is the server's (each person's `attention` key, from
+// sessions/room/snapshot.py: attention); the script only compares the keys, element by element.
 function byAttention(a, b) {
-  const rank = attentionRank(a) - attentionRank(b);
-  if (rank) return rank;
-  if (a.status === "stepped_out") return a.stepped_out_at.localeCompare(b.stepped_out_at);
-  return a.name.localeCompare(b.name);
+  const [x, y] = [a.attention, b.attention];
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
 }
 
 function render() {
   keepingFocus(renderAll);
 }
 
-function renderAll() {
+const drawAlert = drawOnChange(alertView, updateAlert);
+const drawPerson = drawOnChange(personView, updatePerson);
+
+// The parts of the room, in the order they are shown (the server's template draws them the same way).
+function parts() {
   const alerts = [...room.alerts.values()];
-  const hands = alerts.filter((a) => a.kind === "hand" && !a.lowered_at).sort(byTime);
+  const hands = alerts.filter((a) => a.needs_you === "hand").sort(byTime);
   // Presence ("left") lives on the roster; urgent alerts come first, then the newest.
   const others = alerts
     .filter((a) => a.kind !== "hand" && a.kind !== "left")
     .sort(byTime)
     .reverse()
-    .sort((a, b) => isUrgent(b) - isUrgent(a));
-  syncList(document.getElementById("hands"), hands, (a) => a.id, createAlert, updateAlert);
+    .sort((a, b) => Boolean(b.needs_you) - Boolean(a.needs_you));
+  const people = [...room.participants.values()].sort(byAttention);
+  return { alerts, hands, others, people };
+}
+
+function renderAll() {
+  const { alerts, hands, others, people } = parts();
+  syncList(document.getElementById("hands"), hands, (a) => a.id, createAlert, drawAlert);
   document.getElementById("hands-empty").hidden = hands.length > 0;
   document.getElementById("lower-all-form").hidden = hands.length === 0;
-  document.getElementById("dash-summary").textContent = urgentSummary(hands, others);
-  syncList(document.getElementById("alerts"), others, (a) => a.id, createAlert, updateAlert);
+  setText(document.getElementById("dash-summary"), urgentSummary(alerts));
+  syncList(document.getElementById("alerts"), others, (a) => a.id, createAlert, drawAlert);
   document.getElementById("alerts-empty").hidden = others.length > 0;
-  const people = [...room.participants.values()].sort(byAttention);
-  syncList(document.getElementById("roster"), people, (p) => p.user_id, createPerson, updatePerson);
+  syncList(document.getElementById("roster"), people, (p) => p.user_id, createPerson, drawPerson);
   document.getElementById("roster-empty").hidden = people.length > 0;
   const here = new Set(room.participants.keys());
   renderSimpleList(
     "to-arrive",
     room.toArrive.filter((p) => !here.has(p.user_id)),
-    (p) => (p.is_leader ? `${p.name} (leader)` : p.name),
+    (p) => [p.name, p.is_leader ? "(leader)" : "", ""],
   );
-  renderSimpleList("camera-off", room.cameraOff, (n) => `${n.name}${n.standing ? " (for every session)" : ""}: ${n.reason}`);
+  renderSimpleList("camera-off", room.cameraOff, (n) => [n.name, n.standing ? "(for every session)" : "", `: ${n.reason}`], {
+    strong: true,
+  });
   renderChatState(room.session.chat_enabled);
   updateBadge();
 }
 
+// The rows the server drew are the script's from the start: each is marked as drawn from the snapshot the
+// page carries, so the first render finds nothing to change (tests/browser/test_dashboard_drawn_once.py).
+function adoptServerRows() {
+  const { hands, others, people } = parts();
+  const adopt = (listId, items, keyOf, view) => {
+    const byKey = new Map(items.map((item) => [String(keyOf(item)), item]));
+    for (const node of document.getElementById(listId).children) {
+      const item = byKey.get(node.dataset.key);
+      if (item) drawn.set(node, JSON.stringify(view(item)));
+    }
+  };
+  adopt("hands", hands, (a) => a.id, alertView);
+  adopt("alerts", others, (a) => a.id, alertView);
+  adopt("roster", people, (p) => p.user_id, personView);
+}
+
 function renderChatState(enabled) {
   document.getElementById("chat-toggle-value").value = enabled ? "false" : "true";
-  document.getElementById("chat-toggle-button").textContent = enabled ? "Turn the chat off" : "Turn the chat on";
-  document.getElementById("chat-state").textContent = enabled ? "The chat is on." : "The chat is off for everyone.";
+  setText(document.getElementById("chat-toggle-button"), enabled ? "Turn the chat off" : "Turn the chat on");
+  setText(document.getElementById("chat-state"), enabled ? "The chat is on." : "The chat is off for everyone.");
 }
 
 const backchannelMe = document.getElementById("backchannel-log")?.dataset.me;
@@ -367,15 +423,19 @@ function appendLine(listId, who, text, at) {
 
 // --- state changes -----------------------------------------------------------------------------
 
-function applySnapshot(snapshot) {
-  // The embedded call (static/js/call.js) keeps its tiles in step: who waits, hands, camera-off notices.
-  document.dispatchEvent(new CustomEvent("room:message", { detail: snapshot }));
+function takeSnapshot(snapshot) {
   room.session = snapshot.session;
   room.participants = new Map(snapshot.participants.map((p) => [p.user_id, p]));
-  const before = new Set(room.alerts.keys());
   room.alerts = new Map(snapshot.alerts.map((a) => [a.id, a]));
   room.toArrive = snapshot.to_arrive;
   room.cameraOff = snapshot.camera_off;
+}
+
+function applySnapshot(snapshot) {
+  // The embedded call (static/js/call.js) keeps its tiles in step: who waits, hands, camera-off notices.
+  document.dispatchEvent(new CustomEvent("room:message", { detail: snapshot }));
+  const before = new Set(room.alerts.keys());
+  takeSnapshot(snapshot);
   render();
   if (initialised) {
     // Alerts that arrived while we were disconnected still get noticed.
@@ -525,7 +585,9 @@ soundToggle.addEventListener("change", () => {
 });
 document.getElementById("sound-wrap").hidden = false;
 
-// Take over from the server-rendered lists.
-for (const id of ["hands", "alerts", "roster"]) document.getElementById(id).replaceChildren();
-applySnapshot(JSON.parse(document.getElementById("room-snapshot").textContent));
+// Take over what the server drew, as it is: the snapshot it was drawn from comes with the page.
+const firstSnapshot = JSON.parse(document.getElementById("room-snapshot").textContent);
+takeSnapshot(firstSnapshot);
+adoptServerRows();
+applySnapshot(firstSnapshot);
 socket.connect();

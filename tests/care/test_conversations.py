@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care import conversations
+from care.conversations import purge_old_conversations
 from care.models import Conversation, FollowUp, Message
-from care.tasks import purge_old_conversations
 from core.models import AuditEvent
 from members.models import User
 from peersupport.gdpr import erase_account, export_user_data

@@ -153,12 +153,16 @@ def test_snapshot_describes_the_room_without_any_words_anyone_wrote(auth_client,
         "lowered_at",
         "lowered_by",
         "concern_recorded",
+        "needs_you",
     }
 
 
-def test_polling_the_snapshot_prompts_about_someone_stepped_out_too_long(auth_client, cast, open_session):
+def test_polling_the_snapshot_shows_the_prompt_about_someone_stepped_out_too_long(auth_client, cast, open_session):
+    from sessions.room.welfare import prompt_welfare
+
     long_ago = timezone.now() - timedelta(minutes=cast.group.welfare_threshold_minutes + 2)
     RoomParticipant.objects.create(session=open_session, user=cast.member, stepped_out_at=long_ago)
+    prompt_welfare()  # beat, every half minute: a GET writes nothing (test_dashboard_reads_only.py)
     snapshot = auth_client(cast.leader).get(snapshot_url(open_session)).json()
     assert [a["kind"] for a in snapshot["alerts"]] == ["welfare"]
     auth_client(cast.co_leader).get(snapshot_url(open_session))
@@ -176,9 +180,8 @@ def test_snapshot_query_count_does_not_grow_with_the_room(
     client = auth_client(cast.leader)
     # 1 session, 2 user, 3 leads any group (MFA middleware), 4 has MFA (middleware), 5 session+group,
     # 6 membership, 7 current guidelines, 8 agreement, 9 removed from this session?,
-    # 10-12 savepoint, anyone stepped out too long (locked), release,
-    # 13 participants with users, 14 active memberships (still to arrive), 15 alerts with people, 16 camera-off notices
-    with django_assert_num_queries(16):
+    # 10 participants with users, 11 active memberships (still to arrive), 12 alerts with people, 13 camera-off notices
+    with django_assert_num_queries(13):
         assert client.get(snapshot_url(open_session)).status_code == 200
 
 
@@ -191,9 +194,8 @@ def test_dashboard_query_count_does_not_grow_with_the_room(
     client.get(dashboard_url(open_session))  # the leader's first visit creates their place in the room
     # 1 session, 2 user, 3 leads any group, 4 has MFA, 5 session+group, 6 membership, 7 current guidelines,
     # 8 agreement, 9 removed from this session?, 10-12 savepoint, lock the leader's place, release,
-    # 13-15 savepoint, anyone stepped out too long, release, 16 participants, 17 still to arrive, 18 alerts,
-    # 19 camera-off notices
-    with django_assert_num_queries(19):
+    # 13 participants, 14 still to arrive, 15 alerts, 16 camera-off notices
+    with django_assert_num_queries(16):
         assert client.get(dashboard_url(open_session)).status_code == 200
 
 

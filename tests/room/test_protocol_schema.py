@@ -186,7 +186,10 @@ def test_the_scripts_take_the_names_from_the_page(auth_client, cast, open_sessio
         assert (catalogue["to_browser"], catalogue["to_server"]) == (sorted(TO_BROWSER), sorted(TYPES))
         assert 'id="room-protocol"' in page.content.decode()
     assert 'getElementById("room-protocol")' in _js("socket.js")
-    assert "roomProtocol().check_in" in _js("dashboard.js")
+    # The dashboard's script reads the summary's words from the catalogue, and names no check-in value: what is
+    # urgent (a "contact me" check-in among others) is the server's `needs_you` in each alert.
+    assert "roomProtocol().summary" in _js("dashboard.js")
+    assert not re.search(r"\.contact\b|[\"']contact[\"']", _js("dashboard.js"))
 
 
 # --- the documentation lists them --------------------------------------------------------------------

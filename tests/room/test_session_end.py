@@ -12,8 +12,8 @@ from safeguarding.models import Concern
 from sessions.models import Attendance, GroupSession, RoomAlert, RoomParticipant
 from sessions.room import admission, dispatch, leader_actions, member_actions, presence
 from sessions.room.protocol import parse
+from sessions.room.welfare import prompt_welfare
 from sessions.services import end_session
-from sessions.tasks import prompt_welfare
 from tests.room.conftest import drain, joined, receive_until
 
 

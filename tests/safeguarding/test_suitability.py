@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.models import AuditEvent
 from groups import services as group_services
 from groups.models import Membership
-from safeguarding import suitability
+from safeguarding import suitability, tasks
 
 TODAY = timezone.localdate
 
@@ -88,8 +88,8 @@ def test_trustees_are_reminded_once_before_a_check_lapses(cast):
     dbs(cast, cast.co_leader, renew_in_days=200)  # not yet
     mail.outbox.clear()
 
-    assert suitability.remind_suitability_renewals() == 1
-    assert suitability.remind_suitability_renewals() == 0
+    assert tasks.remind_suitability_renewals() == 1
+    assert tasks.remind_suitability_renewals() == 0
 
     assert [message.to for message in mail.outbox] == [[cast.trustee.email]]
     assert "001234567890" not in mail.outbox[0].body

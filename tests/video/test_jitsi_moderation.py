@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from groups.models import Membership
-from safeguarding.services import remove_member
+from safeguarding.removals import remove_member
 from sessions.room.protocol import schema_mismatch
 from tests.video.test_moderation import credential, dashboard_action
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from core import live
 from core.models import AuditEvent
 from groups.models import Membership
-from safeguarding.services import remove_member
+from safeguarding.removals import remove_member
 from sessions.room.models import PrivateWord
 from sessions.video import identity_for
 
