@@ -1,6 +1,7 @@
 """The video call's interface: what every engine's module (link.py, livekit.py, jitsi.py) implements and what
-the rest of the app uses (re-exported by sessions/video/__init__.py). In a module of its own so that the engines' modules
-import it rather than the package that picks among them (no circle: tests/foundation/test_no_import_cycles.py).
+the rest of the app uses (re-exported by sessions/video/__init__.py). In a module of its own so that the
+engines' modules import it rather than the package that picks among them (no circle:
+tests/foundation/test_no_import_cycles.py).
 """
 
 from __future__ import annotations
