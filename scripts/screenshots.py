@@ -312,7 +312,7 @@ def take_leader_and_trustee(shooter: Shooter, data: dict) -> None:
         "concerns": "/admin/safeguarding/concern/",
         "concern": f"/admin/safeguarding/concern/{data['concern'].pk}/change/",
         "audit-trail": "/admin/core/auditevent/",
-        "figures": "/sessions/figures/",
+        "figures": "/safeguarding/figures/",
     }
     shooter.pages(people["trustee"], "trustee", trustee_pages)
     shooter.pages(people["trustee"], "trustee-dark", {"admin": "/admin/"}, dark=True)

@@ -2,7 +2,6 @@
 searched, filtered or shown here: leaders manage links on the site, and reasons are for the group's leaders."""
 
 from django.contrib import admin
-from django.urls import reverse
 
 from sessions.models import Attendance, CameraOffNotice, GroupSession
 
@@ -67,10 +66,6 @@ class GroupSessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # leaders schedule sessions on the site, where the link is handled safely
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "figures_url": reverse("sessions:figures")}
-        return super().changelist_view(request, extra_context=extra_context)
 
 
 @admin.register(Attendance)

@@ -8,14 +8,11 @@ audit entry in that transaction. Emails go out from Celery tasks queued after co
 """
 
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Min
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from core import live
@@ -268,72 +265,3 @@ def rotate_meeting_link(session: GroupSession, *, actor, new_link: str) -> Group
         data={"had_link": had_link, "has_link": bool(locked.meeting_link)},
     )
     return locked
-
-
-# --- trustees' figures ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MonthFigures:
-    month: date
-    sessions_run: int
-    attendances: int
-    people: int
-    returning_people: int
-
-
-def _month_start(day: date, months_back: int) -> date:
-    month_index = day.year * 12 + (day.month - 1) - months_back
-    return date(month_index // 12, month_index % 12 + 1, 1)
-
-
-def monthly_figures(*, months: int = 12, now: datetime | None = None) -> list[MonthFigures]:
-    """Sessions run, attendances, people and returning people per month, newest first. No names, only counts.
-
-    A session "ran" when it was not cancelled and its start has passed. A returning person attended in
-    the month and also in some earlier month. Months are those of the current time zone.
-    """
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    first_month = _month_start(today, months - 1)
-    since = timezone.make_aware(datetime.combine(first_month, time.min))
-
-    run = dict(
-        GroupSession.objects.not_cancelled()
-        .filter(starts_at__gte=since, starts_at__lte=now)
-        .annotate(month=TruncMonth("starts_at"))
-        .values_list("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    came = Attendance.objects.filter(session__starts_at__gte=since).annotate(month=TruncMonth("session__starts_at"))
-    per_month = came.values("month").annotate(n=Count("pk"), people=Count("user", distinct=True))
-    totals = {row["month"]: row for row in per_month}
-    # Who attended which month, and when each of them first came: enough to count returning people.
-    month_people = came.values_list("month", "user").distinct()
-    first_seen = dict(
-        Attendance.objects.filter(user__in=came.values("user"))
-        .values_list("user")
-        .annotate(first=Min("session__starts_at"))
-        .values_list("user", "first")
-    )
-    returning: dict = {}
-    for month, user_id in month_people:
-        if first_seen[user_id] < month:
-            returning[month] = returning.get(month, 0) + 1
-
-    figures = []
-    for back in range(months):
-        month_day = _month_start(today, back)
-        key = timezone.make_aware(datetime.combine(month_day, time.min))
-        total = totals.get(key, {})
-        figures.append(
-            MonthFigures(
-                month=month_day,
-                sessions_run=run.get(key, 0),
-                attendances=total.get("n", 0),
-                people=total.get("people", 0),
-                returning_people=returning.get(key, 0),
-            )
-        )
-    return figures

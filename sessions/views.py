@@ -391,6 +391,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_GET
 def figures(request: HttpRequest) -> HttpResponse:
-    """Charity-wide attendance figures by month, with no names."""
+    """The first round's attendance table, now the funders' figures (one figures page: charts, periods, groups,
+    follow-ups, wellbeing). Old bookmarks land there; still trustees only, so the address tells nobody else
+    anything."""
     require_trustee(request.user)
-    return render(request, "sessions/figures.html", {"months": services.monthly_figures()})
+    return redirect("safeguarding:funder_figures", permanent=True)

@@ -436,7 +436,7 @@ ENTRIES: list[Entry] = [
     Entry("sessions:camera_off_withdraw", M, kwargs=lambda site: {"notice_id": site.camera_off_notice.pk}, kind=ACTION),
     Entry("sessions:calendar", M),
     Entry("sessions:calendar_feed", A, kwargs=lambda site: {"token": site.calendar_token}, kind=DATA, why="iCalendar"),
-    Entry("sessions:figures", T),
+    Entry("sessions:figures", T, kind=REDIRECT, why="the first round's figures page: on to the funders' figures"),
     Entry("sessions:room", M, kwargs=open_session),
     Entry("sessions:room", M, kwargs=upcoming, status=409, why="the room is not open yet"),
     Entry("sessions:room_action", M, kwargs=open_session, kind=ACTION),
@@ -459,6 +459,8 @@ ENTRIES: list[Entry] = [
     Entry("wellbeing:my_check_ins_chart", M, kind=DATA, why="the member's own answers as an SVG picture"),
     Entry("wellbeing:group_check_in", L, kwargs=slug, kind=ACTION),
     Entry("sessions:call_credential", M, kwargs=open_session, kind=ACTION),
+    Entry("sessions:private_credential", M, kwargs=open_session, kind=ACTION),
+    Entry("sessions:private_words", M, kwargs=open_session, kind=DATA, why="JSON for the private word's script"),
     # Safeguarding.
     Entry("safeguarding:my_contact_details", M),
     Entry(

@@ -86,7 +86,8 @@ def test_a_trustee_saving_a_session_keeps_its_link(client_as, upcoming):
 
 def test_the_session_list_links_to_the_figures(client_as, upcoming):
     html = client_as("trustee").get(reverse("admin:group_sessions_groupsession_changelist")).content.decode()
-    assert reverse("sessions:figures") in html
+    assert reverse("safeguarding:funder_figures") in html
+    assert reverse("sessions:figures") not in html  # one figures page, linked once
 
 
 def test_a_leader_cannot_open_the_admin(client_as):
