@@ -345,8 +345,12 @@ def erase_account(user, *, actor) -> None:
 
 def _delete_related_rows(user) -> None:
     """Delete every row that would go with the account if it were deleted (CASCADE), except kept records."""
-    for relation in user._meta.related_objects:
-        if relation.many_to_many or relation.on_delete is not models.CASCADE:
+    # include_hidden: a foreign key declared with related_name="+" (join tickets, sent-email claims, read marks,
+    # private words) is left out of `_meta.related_objects`, but its rows still say who came, read or was seen.
+    for relation in user._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete) or relation.many_to_many:
+            continue
+        if relation.on_delete is not models.CASCADE:
             continue
         model = relation.related_model
         if model._meta.label in KEPT_ON_ERASURE or model is Membership:

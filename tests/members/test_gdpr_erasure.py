@@ -152,3 +152,30 @@ def test_staff_accounts_are_closed_by_the_charity_not_here(cast, auth_client):
     assert response.status_code == 200
     assert b"Please ask another trustee" in response.content
     assert User.objects.get(pk=cast.trustee.pk).is_active
+
+
+def test_rows_tied_to_the_account_without_a_reverse_name_go_too(cast, person):
+    """A foreign key declared with related_name="+" is hidden from `_meta.related_objects`: join tickets, sent-email
+    claims, read marks and private words must still go with the account (they say who came, read or was taken aside)."""
+    from care.models import Conversation, ReadMark
+    from sessions.models import GroupSession, JoinToken, SessionEmailSent
+    from sessions.room.models import PrivateWord
+
+    user = person["user"]
+    session = GroupSession.objects.filter(group=cast.group).first()
+    JoinToken.objects.create(session=session, user=user, token_hash="f" * 64, expires_at=session.ends_at)
+    SessionEmailSent.objects.create(session=session, user=user, kind=SessionEmailSent.Kind.REMINDER_24H)
+    others = Conversation.objects.create(group=cast.group, member=cast.member)  # not theirs: it stays
+    ReadMark.objects.create(conversation=others, user=user)
+    PrivateWord.objects.create(session=session, leader=cast.leader, member=user)
+
+    gdpr.erase_account(user, actor=user)
+
+    tied = [
+        (field.model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is User and field.remote_field.on_delete.__name__ == "CASCADE"
+    ]
+    left = {f"{model._meta.label}.{name}" for model, name in tied if model._base_manager.filter(**{name: user}).exists()}
+    assert left <= {"groups.Membership.user"}  # the membership a removal names stays, emptied (another test)
