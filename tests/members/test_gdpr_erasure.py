@@ -177,5 +177,7 @@ def test_rows_tied_to_the_account_without_a_reverse_name_go_too(cast, person):
         for field in model._meta.concrete_fields
         if field.is_relation and field.related_model is User and field.remote_field.on_delete.__name__ == "CASCADE"
     ]
-    left = {f"{model._meta.label}.{name}" for model, name in tied if model._base_manager.filter(**{name: user}).exists()}
+    left = {
+        f"{model._meta.label}.{name}" for model, name in tied if model._base_manager.filter(**{name: user}).exists()
+    }
     assert left <= {"groups.Membership.user"}  # the membership a removal names stays, emptied (another test)
