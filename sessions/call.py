@@ -28,7 +28,6 @@ from sessions.room.admission import RoomRefused, Seat, current_seat, get_room_fo
 from sessions.room.leader_actions import participant_in_session
 from sessions.room.models import RoomParticipant
 from sessions.room.outcome import Delivery, Outcome, participant_event
-from sessions.room.private_word import PROVIDERS as PRIVATE_WORD_PROVIDERS
 from sessions.room.protocol import done, error, to_browser
 from sessions.video import Caller, NotEmbedded, VideoUnreachable, identity_for, provider
 
@@ -104,7 +103,7 @@ def page_context(session: GroupSession, user, *, is_leader: bool) -> dict:
         "camera_off": camera_off,
         "is_leader": is_leader,
         "bar": not is_leader,  # the member's actions, one tap away beside the call on a phone
-        "private_word": video.name in PRIVATE_WORD_PROVIDERS,  # sessions/room/private_word.py
+        "private_word": video.private_rooms,  # sessions/room/private_word.py
     }
 
 

@@ -1,6 +1,6 @@
 """A word in private: a leader takes one member aside into a second, two-person call, and both come back.
 
-- Only where the engine can hold a second room and take people out of it on the server (`PROVIDERS`: LiveKit).
+- Only where the engine can hold a second room and take people out of it on the server (the provider's `private_rooms`: LiveKit).
   With the plain link nothing is embedded, so the dashboard does not offer it.
 - A leader invites a member who is in the room (and let into the call); the member accepts or says "not now".
   On accept, both pages leave the group call and ask `private_credential_for` for a token to the private room:
@@ -26,7 +26,7 @@ from django.utils import timezone
 from core import live
 from core.audit import record
 from safeguarding.models import Removal
-from sessions import services
+from sessions.camera_off_notices import my_camera_off_notices
 from sessions.models import GroupSession
 from sessions.room.admission import RoomRefused, Seat, current_seat, get_room_for_user
 from sessions.room.leader_actions import participant_in_session
@@ -39,7 +39,6 @@ from sessions.video import Caller, VideoUnreachable, identity_for, provider
 logger = logging.getLogger(__name__)
 
 # Engines whose server holds a second room and takes people out of it (sessions/video/).
-PROVIDERS = frozenset({"livekit"})
 RETRY_DELAYS = (5, 15, 30, 60, 120, 300)
 
 NOT_OFFERED = "A word in private needs the call inside this site; this group's call is on another site."
@@ -47,7 +46,7 @@ BACK_TO_GROUP = "The private word has ended. You're back with the group."
 
 
 def offered() -> bool:
-    return provider().name in PROVIDERS
+    return provider().private_rooms
 
 
 # --- what the pages see ------------------------------------------------------------------------------
@@ -260,7 +259,7 @@ def private_credential_for(user, session_id: int) -> dict:
         raise RoomRefused("forbidden", "Only the group's leaders can hold a word in private.")
     if word.member_id == user.pk and seat.is_leader:
         raise RoomRefused("forbidden", "A word in private is with a member of the group.")
-    camera_off = not seat.is_leader and any(services.my_camera_off_notices(user, session).values())
+    camera_off = not seat.is_leader and any(my_camera_off_notices(user, session).values())
     caller = Caller(
         session_id=session.pk,
         room=word.room,

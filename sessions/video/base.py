@@ -53,6 +53,9 @@ class VideoProvider(Protocol):
     reaches_call: bool
     # True when the engine has no server API for us but a leader's embedded client can remove someone (Jitsi).
     kicks_in_browser: bool
+    # True when the engine can hold a second, two-person room and take people out of it on the server (a word in
+    # private, sessions/room/private_word.py).
+    private_rooms: bool
 
     def mint(self, caller: Caller) -> dict: ...
 

@@ -57,6 +57,7 @@ class JitsiProvider:
     name = "jitsi"
     reaches_call = False  # nothing of ours reaches the Jitsi server...
     kicks_in_browser = True  # ...but a leader's embedded client can remove someone (call_kick)
+    private_rooms = False  # a second room could not be closed on the server
 
     def __init__(self):
         self.domain = settings.JITSI_DOMAIN

@@ -13,6 +13,7 @@ class LinkProvider:
     name = "link"
     reaches_call = False
     kicks_in_browser = False
+    private_rooms = False
 
     def mint(self, caller: Caller) -> dict:
         raise NotEmbedded("Members open the meeting through the join page.")

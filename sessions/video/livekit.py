@@ -48,6 +48,7 @@ class LiveKitProvider:
     name = "livekit"
     reaches_call = True
     kicks_in_browser = False
+    private_rooms = True
 
     def __init__(self):
         self.url = settings.LIVEKIT_URL

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from sessions.models import RoomParticipant
 from sessions.room.snapshot import snapshot
+from tests.fixtures.factories import removed_from_session
 
 DASHBOARD_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "dashboard.js"
 
@@ -22,12 +23,14 @@ def _people(cast, open_session, membership_factory, user_factory):
         "Di (left)": {"left_at": now - timedelta(minutes=3)},
         "Cy (here)": {},
         "Ada (out too long)": {"stepped_out_at": now - timedelta(minutes=threshold + 5)},
-        "Al (removed)": {"left_at": now, "removed_at": now},
+        "Al (removed)": {"left_at": now},  # and removed: the Removal below
         "ab (here)": {},
     }
     for name, times in people.items():
         user = membership_factory(cast.group, user_factory(display_name=name)).user
         RoomParticipant.objects.create(session=open_session, user=user, **times)
+        if name == "Al (removed)":
+            removed_from_session(open_session, user)
     RoomParticipant.objects.create(session=open_session, user=cast.co_leader, is_leader=True)
 
 
