@@ -459,6 +459,8 @@ JITSI_APP_SECRET = os.environ.get("JITSI_APP_SECRET", "").strip()
 JITSI_JAAS_APP_ID = os.environ.get("JITSI_JAAS_APP_ID", "").strip()
 JITSI_JAAS_KEY_ID = os.environ.get("JITSI_JAAS_KEY_ID", "").strip()
 JITSI_JAAS_PRIVATE_KEY = os.environ.get("JITSI_JAAS_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+# 8x8's meeting domain: 8x8.vc (stage.8x8.vc is 8x8's staging service, for trying an app out).
+JITSI_JAAS_DOMAIN = os.environ.get("JITSI_JAAS_DOMAIN", "8x8.vc").strip().removeprefix("https://").strip("/")
 # Jitsi checks a JWT's expiry on every reconnect: it lives until the session's scheduled end plus this margin.
 JITSI_TOKEN_MARGIN_SECONDS = envint("JITSI_TOKEN_MARGIN_SECONDS", "900")
 # A call credential is checked at the first connect only: a short life means a removed member gets nothing new.

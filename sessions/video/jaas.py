@@ -26,7 +26,6 @@ from django.core.exceptions import ImproperlyConfigured
 from sessions.video.base import Caller, Client, identity_for
 from sessions.video.jitsi import CLOCK_SKEW_SECONDS, JitsiProvider
 
-JAAS_DOMAIN = "8x8.vc"
 # Every feature a JaaS JWT can switch on, off for leaders too (the charity does not record, stream or transcribe).
 FEATURES_OFF = {
     "livestreaming": "false",
@@ -87,7 +86,7 @@ class JaasProvider(JitsiProvider):
 
     def __init__(self):  # not JitsiProvider's: the self-hosted settings are unused
         self.app_id = settings.JITSI_JAAS_APP_ID
-        self.domain = JAAS_DOMAIN
+        self.domain = settings.JITSI_JAAS_DOMAIN
         if not (self.app_id and settings.JITSI_JAAS_KEY_ID and settings.JITSI_JAAS_PRIVATE_KEY):
             raise ImproperlyConfigured(
                 "JaaS (JITSI_JAAS_APP_ID set) needs JITSI_JAAS_KEY_ID and JITSI_JAAS_PRIVATE_KEY too."
