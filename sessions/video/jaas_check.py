@@ -18,8 +18,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from sessions.video.base import Caller
+from sessions.video.iframe_api import fetch_iframe_api
 from sessions.video.jaas import FEATURES_OFF, JaasProvider
-from sessions.video.jitsi_check import fetch_iframe_api
 
 BY_HAND = (
     "In the JaaS console (API keys), the key with our key id is the one whose private half is in .env; old keys "

@@ -11,8 +11,6 @@ recording is disabled. The command says so and lists what to check by hand (docs
 """
 
 import secrets
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -21,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sessions.video.base import Caller
+from sessions.video.iframe_api import fetch_iframe_api
 from sessions.video.jitsi import FEATURES_OFF, JitsiProvider
 
 BY_HAND = (
@@ -78,19 +77,3 @@ def check(step: Callable[[bool, str], None], note: Callable[[str], None]) -> Non
     note("Not checked from here (the app cannot see the Jitsi server's configuration); please confirm by hand:")
     for line in BY_HAND:
         note(f"  - {line}")
-
-
-def fetch_iframe_api(url: str, step: Callable[[bool, str], None]) -> None:
-    """One step: the IFrame API answers at `url` over HTTPS with a trusted certificate, and is Jitsi's script."""
-    # Always https, built from the deployment's own settings (never a user's input): one GET, so the standard library
-    # is enough (the app depends on no HTTP client of its own).
-    if not url.startswith("https://"):
-        raise ValueError("The IFrame API is only ever fetched over https.")
-    try:
-        timeout = settings.VIDEO_API_TIMEOUT_SECONDS
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  https only, above  # nosec B310
-            body = response.read(2_000_000).decode("utf-8", "replace")
-        step("JitsiMeetExternalAPI" in body, f"{url} answers with Jitsi's IFrame API.")
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        step(False, f"{url} could not be fetched ({type(reason).__name__}): the call cannot load in the room.")
