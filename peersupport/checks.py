@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from core.crypto import InvalidKeyConfiguration, build_multifernet
+from peersupport.production import is_rsa_private_key
 
 
 @register(Tags.security, deploy=True)
@@ -32,16 +33,6 @@ def check_debug_with_public_host(app_configs, **kwargs):
                 id="peersupport.W001",
             )
         ]
-    if settings.VIDEO_PROVIDER == "jitsi" and not (
-        settings.JITSI_DOMAIN and settings.JITSI_APP_ID and settings.JITSI_APP_SECRET
-    ):
-        return [
-            Error(
-                "VIDEO_PROVIDER=jitsi needs JITSI_DOMAIN, JITSI_APP_ID and JITSI_APP_SECRET.",
-                hint="See docs/video.md.",
-                id="peersupport.E011",
-            )
-        ]
     return []
 
 
@@ -58,14 +49,21 @@ def check_video_provider(app_configs, **kwargs):
                 id="peersupport.E010",
             )
         ]
-    if settings.VIDEO_PROVIDER == "jitsi" and not (
-        settings.JITSI_DOMAIN and settings.JITSI_APP_ID and settings.JITSI_APP_SECRET
-    ):
-        return [
-            Error(
-                "VIDEO_PROVIDER=jitsi needs JITSI_DOMAIN, JITSI_APP_ID and JITSI_APP_SECRET.",
-                hint="See docs/video.md.",
-                id="peersupport.E011",
-            )
-        ]
+    if settings.VIDEO_PROVIDER == "jitsi":
+        problem = _jitsi_problem()
+        if problem:
+            return [Error(problem, hint="See docs/video.md.", id="peersupport.E011")]
     return []
+
+
+def _jitsi_problem() -> str:
+    """What is missing for Jitsi: 8x8 JaaS when its app id is set, a self-hosted server otherwise ("" if nothing)."""
+    if settings.JITSI_JAAS_APP_ID:
+        if not (settings.JITSI_JAAS_KEY_ID and settings.JITSI_JAAS_PRIVATE_KEY):
+            return "JaaS (JITSI_JAAS_APP_ID set) needs JITSI_JAAS_KEY_ID and JITSI_JAAS_PRIVATE_KEY too."
+        if not is_rsa_private_key(settings.JITSI_JAAS_PRIVATE_KEY):
+            return "JITSI_JAAS_PRIVATE_KEY is not an RSA private key in PEM form (the key the JaaS console downloaded)."
+        return ""
+    if not (settings.JITSI_DOMAIN and settings.JITSI_APP_ID and settings.JITSI_APP_SECRET):
+        return "VIDEO_PROVIDER=jitsi needs JITSI_DOMAIN, JITSI_APP_ID and JITSI_APP_SECRET (or the JaaS settings)."
+    return ""

@@ -5,6 +5,8 @@ list naming every variable to fix, instead of serving members with a guessable k
 """
 
 from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 # Django's own bar for a secret key (its security.W009 check): long, and not a handful of repeated characters.
 SECRET_KEY_MIN_LENGTH = 50
@@ -22,6 +24,7 @@ SECRET_VARIABLES = (
     "SENTRY_DSN",
     "LIVEKIT_API_SECRET",
     "JITSI_APP_SECRET",
+    "JITSI_JAAS_PRIVATE_KEY",
 )
 # Jitsi's JWTs are signed with HS256 and this shared secret: a short one could be guessed offline from any token.
 JITSI_SECRET_MIN_LENGTH = 32
@@ -48,9 +51,18 @@ def placeholder_problems(environ) -> list[str]:
             f"DJANGO_SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} random characters "
             "(make keys prints one)."
         )
+    jitsi = environ.get("VIDEO_PROVIDER", "").strip().lower() == "jitsi"
+    jaas = jitsi and environ.get("JITSI_JAAS_APP_ID", "").strip()
+    jaas_key = environ.get("JITSI_JAAS_PRIVATE_KEY", "")
+    if jaas and PLACEHOLDER not in jaas_key.lower() and not is_rsa_private_key(jaas_key):
+        problems.append(
+            "JITSI_JAAS_PRIVATE_KEY is not an RSA private key in PEM form: paste the key the JaaS console downloaded "
+            "(its line breaks kept, or written \\n on one line)."
+        )
     jitsi_secret = environ.get("JITSI_APP_SECRET", "")
     if (
-        environ.get("VIDEO_PROVIDER", "").strip().lower() == "jitsi"
+        jitsi
+        and not jaas
         and PLACEHOLDER not in jitsi_secret.lower()
         and len(jitsi_secret.strip()) < JITSI_SECRET_MIN_LENGTH
     ):
@@ -69,3 +81,12 @@ def placeholder_problems(environ) -> list[str]:
                     "(32 url-safe base64-encoded bytes; make keys prints one)."
                 )
     return problems
+
+
+def is_rsa_private_key(text: str) -> bool:
+    """Whether the text (line breaks real or written \\n, as settings.py reads it) is an unencrypted RSA key."""
+    try:
+        key = serialization.load_pem_private_key(text.replace("\\n", "\n").strip().encode(), password=None)
+    except (ValueError, TypeError):
+        return False
+    return isinstance(key, rsa.RSAPrivateKey)

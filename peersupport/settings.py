@@ -438,7 +438,7 @@ CELERY_BEAT_SCHEDULE["wellbeing-check-for-leaderless-sessions"] = {
 }
 # The video call (sessions/video/, docs/video.md). "link": the leaders' meeting link behind a single-use ticket
 # (Zoom, Teams; the demo). "livekit": the call embedded in the room, a short-lived credential per member.
-# "jitsi": a self-hosted Jitsi Meet with JWT, embedded through its IFrame API, a JWT per member.
+# "jitsi": Jitsi Meet with JWT (self-hosted, or 8x8 JaaS), embedded through its IFrame API, a JWT per member.
 VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "link").strip().lower()
 if VIDEO_PROVIDER not in {"link", "livekit", "jitsi"}:
     raise ImproperlyConfigured(
@@ -453,6 +453,14 @@ LIVEKIT_API_SECRET = os.environ.get("LIVEKIT_API_SECRET", "").strip()
 JITSI_DOMAIN = os.environ.get("JITSI_DOMAIN", "").strip().removeprefix("https://").strip("/")
 JITSI_APP_ID = os.environ.get("JITSI_APP_ID", "").strip()
 JITSI_APP_SECRET = os.environ.get("JITSI_APP_SECRET", "").strip()
+# 8x8 JaaS (hosted Jitsi, sessions/video/jaas.py): with VIDEO_PROVIDER=jitsi, setting the JaaS app id chooses JaaS
+# over a self-hosted server (JITSI_DOMAIN and the app secret are then unused). The key id as the JaaS console shows
+# it, and the private key's PEM text as downloaded; in .env it may be on one line with its line breaks written \n.
+JITSI_JAAS_APP_ID = os.environ.get("JITSI_JAAS_APP_ID", "").strip()
+JITSI_JAAS_KEY_ID = os.environ.get("JITSI_JAAS_KEY_ID", "").strip()
+JITSI_JAAS_PRIVATE_KEY = os.environ.get("JITSI_JAAS_PRIVATE_KEY", "").replace("\\n", "\n").strip()
+# 8x8's meeting domain: 8x8.vc (stage.8x8.vc is 8x8's staging service, for trying an app out).
+JITSI_JAAS_DOMAIN = os.environ.get("JITSI_JAAS_DOMAIN", "8x8.vc").strip().removeprefix("https://").strip("/")
 # Jitsi checks a JWT's expiry on every reconnect: it lives until the session's scheduled end plus this margin.
 JITSI_TOKEN_MARGIN_SECONDS = envint("JITSI_TOKEN_MARGIN_SECONDS", "900")
 # A call credential is checked at the first connect only: a short life means a removed member gets nothing new.

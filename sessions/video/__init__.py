@@ -7,6 +7,7 @@ describe its browser client (for the page and its Content-Security-Policy). `VID
 - `link`: today's behaviour for charities on Zoom or Teams. Nothing is embedded and nothing reaches the call.
 - `livekit`: the call embedded in the room; a short-lived token per member; moderation through RoomService.
 - `jitsi`: the call embedded through Jitsi's IFrame API; a JWT per member; removal through the leaders' clients.
+  Self-hosted (`jitsi.py`, HS256), or 8x8 JaaS when `JITSI_JAAS_APP_ID` is set (`jaas.py`, RS256).
 A new engine is one more module with these five methods, importing the interface from `sessions.video.base`
 (never this package, which imports the engines).
 """
@@ -34,6 +35,10 @@ def _provider(name: str) -> VideoProvider:
         from sessions.video.livekit import LiveKitProvider
 
         return LiveKitProvider()
+    if name == "jitsi" and settings.JITSI_JAAS_APP_ID:
+        from sessions.video.jaas import JaasProvider
+
+        return JaasProvider()
     if name == "jitsi":
         from sessions.video.jitsi import JitsiProvider
 

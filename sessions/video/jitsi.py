@@ -11,8 +11,7 @@ Jitsi has no server API this app can call: removal, mute and end do not reach th
 `reaches_call` is False. Removal goes through the leaders' own embedded clients instead (`kicks_in_browser`):
 the server tells the leaders' pages to kick (the room's `call_kick` message, sessions/call.py) and the leader's
 client runs the IFrame API's `kickParticipant` (static/js/call-jitsi.js); and no new token is ever minted for
-someone removed (sessions/call.py `credential_for`). 8x8 JaaS (RS256 with a key id) is not built: the reference
-we work from does not describe its claims.
+someone removed (sessions/call.py `credential_for`). 8x8 JaaS (RS256 with a key id) is sessions/video/jaas.py.
 """
 
 import time

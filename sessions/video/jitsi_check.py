@@ -1,6 +1,6 @@
 """What `manage.py video_check` can prove about a Jitsi deployment from here, and what it cannot.
 
-Jitsi has no server API for us, so the check is smaller than LiveKit's:
+Jitsi has no server API for us, so the check is smaller than LiveKit's (8x8 JaaS: sessions/video/jaas_check.py):
 1. the JWTs we mint, decoded with the app secret as Prosody's token_verification would: one room, the domain as
    `sub`, the app id as `aud`/`iss`, `moderator` for the leader only, every feature off, no email, an expiry of
    the session's end plus the margin;
@@ -11,8 +11,6 @@ recording is disabled. The command says so and lists what to check by hand (docs
 """
 
 import secrets
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -21,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sessions.video.base import Caller
+from sessions.video.iframe_api import fetch_iframe_api
 from sessions.video.jitsi import FEATURES_OFF, JitsiProvider
 
 BY_HAND = (
@@ -32,6 +31,10 @@ BY_HAND = (
 
 
 def check(step: Callable[[bool, str], None], note: Callable[[str], None]) -> None:
+    if settings.JITSI_JAAS_APP_ID:
+        from sessions.video import jaas_check
+
+        return jaas_check.check(step, note)
     video = JitsiProvider()
     room = f"video-check-{secrets.token_urlsafe(12)}"
     ends_at = timezone.now() + timedelta(minutes=90)
@@ -69,17 +72,7 @@ def check(step: Callable[[bool, str], None], note: Callable[[str], None]) -> Non
     margin = member["exp"] - int(ends_at.timestamp())
     step(margin == settings.JITSI_TOKEN_MARGIN_SECONDS, f"A JWT expires {margin // 60} min after the session's end.")
 
-    # Always https, built from the deployment's own setting (never a user's input): one GET, so the standard library
-    # is enough (the app depends on no HTTP client of its own).
-    url = f"https://{settings.JITSI_DOMAIN}/external_api.js"
-    try:
-        timeout = settings.VIDEO_API_TIMEOUT_SECONDS
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # https, from our settings  # nosec B310
-            body = response.read(2_000_000).decode("utf-8", "replace")
-        step("JitsiMeetExternalAPI" in body, f"{url} answers with Jitsi's IFrame API.")
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        step(False, f"{url} could not be fetched ({type(reason).__name__}): the call cannot load in the room.")
+    fetch_iframe_api(f"https://{settings.JITSI_DOMAIN}/external_api.js", step)
 
     note("Not checked from here (the app cannot see the Jitsi server's configuration); please confirm by hand:")
     for line in BY_HAND:

@@ -74,6 +74,39 @@ def jitsi(settings):
     return settings
 
 
+JAAS_APP_ID = "vpaas-magic-cookie-0123456789abcdef0123456789abcdef"
+JAAS_KEY_ID = f"{JAAS_APP_ID}/a1b2c3"
+
+
+@pytest.fixture(scope="session")
+def jaas_key():
+    """An RSA key pair made here, as the JaaS console makes one (the charity keeps the private key)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pem_of(key) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+@pytest.fixture
+def jaas(settings, jaas_key):
+    """VIDEO_PROVIDER=jitsi through 8x8 JaaS: the app id set, with its key id and the private key's PEM text."""
+    settings.VIDEO_PROVIDER = "jitsi"
+    settings.JITSI_DOMAIN = ""
+    settings.JITSI_APP_ID = ""
+    settings.JITSI_APP_SECRET = ""
+    settings.JITSI_JAAS_APP_ID = JAAS_APP_ID
+    settings.JITSI_JAAS_KEY_ID = JAAS_KEY_ID
+    settings.JITSI_JAAS_PRIVATE_KEY = pem_of(jaas_key)
+    return settings
+
+
 @pytest.fixture
 def leaders_inbox(open_session, in_memory_layer):
     """What the session's leaders' sockets receive (a channel of our own in their group)."""

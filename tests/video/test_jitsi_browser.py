@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from sessions.models import RoomAlert
 from tests.room.conftest import signed_in_page
-from tests.video.conftest import JITSI_DOMAIN
+from tests.video.conftest import JAAS_APP_ID, JITSI_DOMAIN
 from tests.video.test_call_browser import open_dashboard, open_room, serious_accessibility_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,13 +24,14 @@ DOUBLE = (Path(__file__).parent / "jitsi_double.js").read_bytes()
 
 @pytest.fixture
 def jitsi_server():
-    """A loopback HTTP server holding the double at the IFrame API's path; it notes each path asked of it."""
+    """A loopback HTTP server holding the double at the IFrame API's path (`server.path`: a self-hosted server's by
+    default, JaaS's under the AppID when a test sets it); it notes each path asked of it."""
     asked = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             asked.append(self.path)
-            if self.path != "/external_api.js":
+            if self.path != server.path:
                 self.send_error(404)
                 return
             self.send_response(200)
@@ -45,16 +46,17 @@ def jitsi_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     server.asked = asked
+    server.path = "/external_api.js"
     server.url = f"http://127.0.0.1:{server.server_port}"
     yield server
     server.shutdown()
     server.server_close()
 
 
-def with_jitsi(page, server):
+def with_jitsi(page, server, domain=JITSI_DOMAIN):
     """Send the page's requests for the Jitsi domain to the loopback server; note console errors."""
     page.route(
-        f"https://{JITSI_DOMAIN}/**",
+        f"https://{domain}/**",
         lambda route: route.fulfill(response=route.fetch(url=server.url + "/" + route.request.url.split("/", 3)[3])),
     )
     problems = []
@@ -176,4 +178,32 @@ def test_a_removal_makes_the_leaders_client_kick_the_right_person(
     # Coming back into the call with a token they kept: kicked again on sight.
     leader.evaluate("window.__jitsi.join('c0ffee00', 'Member Mo')")
     assert commands_once(leader, lambda c: len(c) >= 2)[1:] == [["kickParticipant", "c0ffee00"]]
+    assert problems == []
+
+
+def test_with_jaas_the_member_joins_8x8s_call_with_an_rs256_jwt(
+    jaas, jaas_key, jitsi_server, live_asgi, browser_context, cast, open_session
+):
+    """The same page script against JaaS: the IFrame API from 8x8.vc under the AppID, the room as <AppID>/<room>."""
+    cast.group.waiting_room = False
+    cast.group.save(update_fields=["waiting_room"])
+    jitsi_server.path = f"/{JAAS_APP_ID}/external_api.js"
+    member = signed_in_page(browser_context, live_asgi, cast.member)
+    problems = with_jitsi(member, jitsi_server, domain="8x8.vc")
+    open_room(member, live_asgi, open_session)
+    assert jitsi_server.path in jitsi_server.asked
+
+    join_call(member)
+    [made] = member.evaluate("window.__jitsi.record.constructed")
+    assert made["domain"] == "8x8.vc"
+    options = made["options"]
+    assert options["roomName"] == f"{JAAS_APP_ID}/{open_session.video_room}"
+    claims = jwt.decode(options["jwt"], jaas_key.public_key(), algorithms=["RS256"], audience="jitsi", issuer="chat")
+    assert claims["sub"] == JAAS_APP_ID and claims["room"] == open_session.video_room
+    assert claims["context"]["user"]["moderator"] == "false"
+    assert options["configOverwrite"]["recordingService"]["enabled"] is False
+    assert options["jwt"] not in member.content()
+    member.evaluate("window.__jitsi.raiseHandInCall()")
+    expect(member.get_by_role("button", name="Lower hand").first).to_be_visible()
+    assert serious_accessibility_problems(member) == []
     assert problems == []

@@ -7,8 +7,9 @@ from datetime import timedelta
 import jwt
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from groups.models import Membership
+from safeguarding.removals import remove_member
 from sessions.models import CameraOffNotice, GroupSession
 from sessions.video import identity_for
 from tests.video.conftest import JITSI_DOMAIN
@@ -106,7 +107,12 @@ def test_a_removed_member_never_gets_a_new_jwt(jitsi, cast, open_session, in_roo
     in_room(open_session, cast.member, admitted=True)
     member = auth_client(cast.member)
     assert credential(member, open_session).status_code == 200
-    open_session.participants.filter(user=cast.member).update(removed_at=timezone.now())
+    remove_member(
+        Membership.objects.get(group=cast.group, user=cast.member),
+        actor=cast.leader,
+        kind="permanent",
+        reasons=["risk_to_members"],
+    )
     response = credential(member, open_session)
     assert response.status_code == 403
     assert "token" not in response.json() and open_session.video_room not in response.content.decode()

@@ -1,6 +1,7 @@
 """manage.py video_check with VIDEO_PROVIDER=jitsi: our JWTs' claims, and Jitsi's IFrame API fetched over real HTTPS
 from a loopback server with a certificate made here (trusted through SSL_CERT_FILE, as a real CA would be)."""
 
+import contextlib
 import datetime
 import ssl
 import threading
@@ -42,14 +43,14 @@ def self_signed(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-@pytest.fixture
-def jitsi_https(jitsi, tmp_path, monkeypatch):
-    """A loopback HTTPS server answering /external_api.js; JITSI_DOMAIN points at it, its certificate trusted."""
+@contextlib.contextmanager
+def iframe_api_over_https(tmp_path: Path, monkeypatch, path: str):
+    """A loopback HTTPS server answering `path` with the IFrame API double, its certificate trusted as a CA's."""
     body = {"script": API}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            if self.path != "/external_api.js":
+            if self.path != path:
                 self.send_error(404)
                 return
             self.send_response(200)
@@ -67,12 +68,21 @@ def jitsi_https(jitsi, tmp_path, monkeypatch):
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
-    jitsi.JITSI_DOMAIN = f"localhost:{server.server_port}"
-    jitsi.VIDEO_API_TIMEOUT_SECONDS = 2
     server.body = body
-    yield server
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def jitsi_https(jitsi, tmp_path, monkeypatch):
+    """The IFrame API at /external_api.js; JITSI_DOMAIN points at it."""
+    with iframe_api_over_https(tmp_path, monkeypatch, "/external_api.js") as server:
+        jitsi.JITSI_DOMAIN = f"localhost:{server.server_port}"
+        jitsi.VIDEO_API_TIMEOUT_SECONDS = 2
+        yield server
 
 
 def test_the_check_passes_and_lists_what_it_cannot_see(jitsi_https):
