@@ -1,7 +1,7 @@
 """A word in private: a leader takes one member aside into a second, two-person call, and both come back.
 
-- Only where the engine can hold a second room and take people out of it on the server (the provider's `private_rooms`: LiveKit).
-  With the plain link nothing is embedded, so the dashboard does not offer it.
+- Only where the engine can hold a second room and take people out of it on the server (the provider's
+  `private_rooms`: LiveKit). With the plain link or Jitsi the dashboard does not offer it.
 - A leader invites a member who is in the room (and let into the call); the member accepts or says "not now".
   On accept, both pages leave the group call and ask `private_credential_for` for a token to the private room:
   a room named at random for this one private word (PrivateWord.room, never derived from ids), minted for those
