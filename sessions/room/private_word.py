@@ -313,20 +313,26 @@ def removal_ends_private_words(sender, instance: Removal, created: bool, **kwarg
         words = words.filter(session_id=instance.session_id)
     else:
         words = words.filter(session__group_id=membership.group_id, session__status=GroupSession.Status.OPEN)
-    for word in words.select_related("leader", "member").select_for_update(of=("self",)):
-        _finish(word, PrivateWord.Ending.REMOVED, actor=instance.decided_by)
-        told = [
-            _to(
-                word.leader_id,
-                "private_word_ended",
-                word,
-                message=f"{word.member.display_name} has left the private word.",
-            ),
-            _leaders_event(word),
-        ]
-        transaction.on_commit(lambda told=told: [live.send(d.group, d.payload) for d in told])
-        if word.started_at:
-            transaction.on_commit(lambda word_id=word.pk: close_private_room(word_id, member_out=True))
+    # Its own atomic block: a Removal saved outside a transaction (a test, a shell) must not break the lock.
+    with transaction.atomic():
+        for word in words.select_related("leader", "member").select_for_update(of=("self",)):
+            _end_for_removal(word, actor=instance.decided_by)
+
+
+def _end_for_removal(word: PrivateWord, *, actor) -> None:
+    _finish(word, PrivateWord.Ending.REMOVED, actor=actor)
+    told = [
+        _to(
+            word.leader_id,
+            "private_word_ended",
+            word,
+            message=f"{word.member.display_name} has left the private word.",
+        ),
+        _leaders_event(word),
+    ]
+    transaction.on_commit(lambda told=told: [live.send(d.group, d.payload) for d in told])
+    if word.started_at:
+        transaction.on_commit(lambda word_id=word.pk: close_private_room(word_id, member_out=True))
 
 
 @receiver(session_ended, dispatch_uid="sessions.private_word.session_end_ends_them")
