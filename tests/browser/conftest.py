@@ -15,6 +15,8 @@ from tests.fixtures.servers import free_port
 SERIOUS = {"serious", "critical"}
 # axe's defaults, plus WCAG 2.2's minimum target size (24 by 24 pixels), which axe leaves off by default.
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
+# True once every linked stylesheet has loaded (a link's `sheet` stays null until it has, or if it failed).
+STYLESHEETS_APPLIED = "() => [...document.querySelectorAll('link[rel=stylesheet]')].every((link) => link.sheet)"
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +87,11 @@ def axe_problems(page) -> list[str]:
     """Serious and critical axe violations on the page, one readable line per rule and element."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # A page is judged as people see it: with its stylesheets applied. Playwright finds an element visible
+    # as soon as it is laid out, which under load can be before the stylesheet has arrived; axe would then
+    # measure unstyled links (17 px tall) and the skip link in view.
+    page.wait_for_load_state("load")
+    page.wait_for_function(STYLESHEETS_APPLIED)
     problems = []
     for violation in Axe().run(page, options=AXE_OPTIONS).response["violations"]:
         if violation["impact"] not in SERIOUS:
