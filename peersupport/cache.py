@@ -6,14 +6,35 @@ an error page. Here each call that cannot reach Redis is answered by a small cac
 memory instead, so sign-in keeps working and its rate limits still count (per process, until Redis is
 back). One warning is logged when Redis goes away and one when it returns; keys are never logged (they
 hold addresses and email addresses).
+
+Django makes a cache object per async context, so each room socket gets one of its own. Everything that
+belongs to the process is therefore kept once per process and shared by those objects: the connection pool
+(one per socket meant a new Redis connection on each socket's first action, and as many connections as
+sockets), the memory used during an outage, and whether Redis is down (one warning, not one per socket).
 """
 
 import logging
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Shared:
+    """What every cache object of one process and one configuration shares."""
+
+    client: RedisCacheClient
+    fallback: LocMemCache
+    redis_down: bool = field(default=False)
+
+
+_shared: dict[str, _Shared] = {}
+_shared_lock = threading.Lock()
 
 
 class ResilientRedisCache(RedisCache):
@@ -22,22 +43,42 @@ class ResilientRedisCache(RedisCache):
         import redis
 
         self._redis_errors = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
-        self._fallback = LocMemCache(
-            f"peersupport-fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {}}
-        )
-        self._redis_down = False
+        self._fallback_timeout = params.get("TIMEOUT", 300)
+
+    @cached_property
+    def _process(self) -> _Shared:
+        key = repr((self._servers, sorted(self._options.items()), self._fallback_timeout))
+        with _shared_lock:
+            if key not in _shared:
+                _shared[key] = _Shared(
+                    # redis-py's connection pools are thread-safe; Django's client holds one per server.
+                    client=self._class(self._servers, **self._options),
+                    fallback=LocMemCache(
+                        f"peersupport-fallback-{len(_shared)}", {"TIMEOUT": self._fallback_timeout, "OPTIONS": {}}
+                    ),
+                )
+            return _shared[key]
+
+    @cached_property
+    def _cache(self) -> RedisCacheClient:
+        return self._process.client
+
+    @property
+    def _fallback(self) -> LocMemCache:
+        return self._process.fallback
 
     def _call(self, name: str, *args, **kwargs):
+        shared = self._process
         try:
             result = getattr(super(), name)(*args, **kwargs)
         except self._redis_errors as exc:
-            if not self._redis_down:
+            if not shared.redis_down:
                 logger.warning("cache: Redis unreachable (%s); using this process's memory", type(exc).__name__)
-                self._redis_down = True
-            return getattr(self._fallback, name)(*args, **kwargs)
-        if self._redis_down:
+                shared.redis_down = True
+            return getattr(shared.fallback, name)(*args, **kwargs)
+        if shared.redis_down:
             logger.warning("cache: Redis answers again")
-            self._redis_down = False
+            shared.redis_down = False
         return result
 
     def add(self, *args, **kwargs):

@@ -10,12 +10,15 @@ import logging
 import pytest
 from django.core.cache.backends.redis import RedisCache
 
+import peersupport.cache
 from peersupport.cache import ResilientRedisCache
 from tests.fixtures.servers import free_port
 
 
 @pytest.fixture
-def unreachable():
+def unreachable(monkeypatch):
+    # What the cache shares across a process (peersupport/cache.py) starts afresh: Redis not yet seen down.
+    monkeypatch.setattr(peersupport.cache, "_shared", {})
     return f"redis://127.0.0.1:{free_port()}/0"
 
 
@@ -64,3 +67,15 @@ def test_sign_in_works_and_is_still_throttled_while_redis_is_down(client, user_f
     other = user_factory("fine@example.org")
     response = client.post(reverse("account_login"), {"login": other.email, "password": TEST_PASSWORD})
     assert response.status_code == 302  # and an honest sign-in works
+
+
+def test_every_context_of_the_process_shares_the_memory_and_the_warning(unreachable, caplog):
+    """Django makes a cache object per async context, so each room socket has its own. While Redis is down,
+    the room's rate limit still counts per process (not per socket), and the outage is logged once."""
+    with caplog.at_level(logging.WARNING, logger="peersupport.cache"):
+        sockets = [ResilientRedisCache(unreachable, {}) for _ in range(3)]
+        for cache in sockets:
+            cache.add("room-rate:1:2:s1", 0)
+            cache.incr("room-rate:1:2:s1")
+    assert sockets[0].get("room-rate:1:2:s1") == 3
+    assert len(caplog.records) == 1
