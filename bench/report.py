@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from bench.run import floor_rows
+
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
@@ -27,6 +29,18 @@ def markdown(data: dict) -> str:
     ]
     for check in data["targets"]:
         lines.append(f"| {check['target']} | {check['figure']} | {'yes' if check['met'] else '**no**'} |")
+    if floors := floor_rows(results):
+        lines += [
+            "",
+            "| the same alert traffic | p50 / p99 | server CPU per alert | connect 1,000 | RSS |",
+            "|---|---|---|---|---|",
+        ]
+        for label, r in floors:
+            lines.append(
+                f"| {label} | {r['latency']['p50_ms']} / {r['latency']['p99_ms']} ms "
+                f"| {r['server_cpu_ms_per_alert']} ms | {r['connect']['members']['seconds']} s "
+                f"| {r.get('server_rss_mb_idle_sockets')} MB |"
+            )
     if compare := results.get("compare"):
         lines += [
             "",

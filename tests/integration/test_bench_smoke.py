@@ -44,13 +44,14 @@ def result(tmp_path_factory) -> dict:
 
 
 def test_the_smoke_run_covers_every_scenario(result):
-    assert set(result["results"]) == {"alerts", "floor", "broadcast", "storm", "scale_out", "pages"}
+    assert set(result["results"]) == {"alerts", "floor", "floor_plain", "broadcast", "storm", "scale_out", "pages"}
     assert result["meta"]["plan"]["name"] == "smoke"
     assert result["meta"]["machine_before"]["cores"] >= 1
 
 
 def test_every_alert_sent_is_accounted_for(result):
-    for alerts in (result["results"]["alerts"], result["results"]["floor"], result["results"]["scale_out"]["alerts"]):
+    results = result["results"]
+    for alerts in (results["alerts"], results["floor"], results["floor_plain"], results["scale_out"]["alerts"]):
         assert alerts["sent"] > 0
         assert alerts["received"] + alerts["lost"] == alerts["sent"]
         assert alerts["latency"]["count"] == alerts["received"]
