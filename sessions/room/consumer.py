@@ -98,9 +98,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return True
 
     def _enter(self) -> tuple[dict, Outcome]:
-        outcome = presence.enter(self.room_session, self.membership, channel_name=self.channel_name)
-        hello = snapshot(self.room_session) if self.is_leader else welcome(self.room_session, self.user)
-        return hello, outcome
+        participant, outcome = presence.arrive(self.room_session, self.membership, channel_name=self.channel_name)
+        if self.is_leader:
+            return snapshot(self.room_session), outcome
+        return welcome(self.room_session, self.user, participant=participant), outcome
 
     async def disconnect(self, code):
         if not self.admitted:
