@@ -51,6 +51,7 @@ class Plan:
     pages_rate: float = 20
     pages_seconds: float = 30
     grace: float = 5
+    restart_hands_per_room: int = 2  # raised through the HTTP fallback while the server is down
     profile_connect_seconds: float = 60  # BENCH_PROFILE=1: how long the connect's profile may last at most
 
 
@@ -91,7 +92,7 @@ SMOKE = replace(
     grace=3,
 )
 PLANS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
-SCENARIOS = ("alerts", "broadcast", "capacity", "scale_out", "pages", "compare")
+SCENARIOS = ("alerts", "broadcast", "capacity", "restart", "scale_out", "pages", "compare")
 
 
 @dataclass
@@ -296,6 +297,44 @@ def scenario_capacity(ctx: Context) -> None:
         f"server errors {len(storm['server_errors'])}, Redis connections of the server "
         f"{storm['redis_connections_of_server']}"
     )
+
+
+def scenario_restart(ctx: Context) -> None:
+    from bench.scenarios import Endpoint, restart_storm
+
+    kind, layer = ctx.production
+    plan = ctx.plan
+    sockets = plan.rooms * (plan.members_per_room + 1)
+    say(f"7. restart storm: kill -9 the server holding {sockets} sockets mid-session, start it again")
+    fresh(ctx)
+    first = server(ctx, f"app-{kind}-{layer}-restart", kind, layer)
+    current = [first]
+
+    def restart() -> float:
+        """Kill the server at once and start it on the same port: the seconds until it accepts connections."""
+        killed = time.monotonic()
+        first.kill()
+        again = Server(name=f"{first.name}-after", kind=kind, app=first.app, env=first.env, port=first.port)
+        current.append(again.start(ctx.log_dir))
+        return time.monotonic() - killed
+
+    try:
+        result = run_async(
+            restart_storm(
+                Endpoint(first),
+                restart,
+                ctx.fixture.rooms[: plan.rooms],
+                members_per_room=plan.members_per_room,
+                hands_per_room=plan.restart_hands_per_room,
+            ),
+            timeout=240,
+        )
+        result["server_errors"] = current[-1].errors()[:10]
+    finally:
+        for srv in current:
+            srv.kill()
+    ctx.results["restart"] = result
+    say(f"   {brief_restart(result)}")
 
 
 def scenario_scale_out(ctx: Context) -> None:
@@ -527,6 +566,18 @@ def evaluate(results: dict) -> list[dict]:
             f"{redis['before']} -> {redis['while_held']} -> {redis['after']}",
             redis["after"] <= redis["before"],
         )
+    if restart := results.get("restart"):
+        recovered, hands = restart["full_recovery_s"], restart["hands_by_http"]
+        check(
+            "restart storm: every socket back in under 10 s",
+            f"{restart['reconnected']}/{restart['sockets']} in {recovered} s",
+            recovered is not None and recovered < 10,
+        )
+        check(
+            "restart storm: 0 raised hands lost",
+            f"{hands['lost']} lost of {hands['sent']} raised by HTTP meanwhile",
+            hands["lost"] == 0 and hands["sent"] > 0,
+        )
     if pages := results.get("pages"):
         for name, figures in pages["pages"].items():
             p95 = figures["server_p95_ms"]
@@ -542,6 +593,16 @@ def brief_alerts(r: dict) -> str:
         f"{r['sockets']} sockets, p50 {lat['p50_ms']} / p99 {lat['p99_ms']} / max {lat['max_ms']} ms, "
         f"lost {r['lost']} of {r['sent']}, errors {r['errors'] or 0}, "
         f"connect {r['connect']['members']['seconds']} s, RSS {r.get('server_rss_mb_idle_sockets')} MB"
+    )
+
+
+def brief_restart(r: dict) -> str:
+    hands = r["hands_by_http"]
+    return (
+        f"{r['reconnected']}/{r['sockets']} back, all in {r['full_recovery_s']} s (server up again after "
+        f"{r['server_back_s']} s; p50 {r['reconnect_p50_s']} s, p95 {r['reconnect_p95_s']} s); hands by HTTP "
+        f"during the outage: {hands['sent']} sent, {hands['answered_done']} done, {hands['seen_by_leaders']} seen "
+        f"by the leaders; curve {' '.join(f'{s}s:{n}' for s, n in r['curve'])}"
     )
 
 
@@ -574,13 +635,14 @@ def table(results: dict, checks: list[dict]) -> str:
         lines.append(c["target"][:51].ljust(52) + str(c["figure"])[:61].ljust(62) + mark)
     if floors := floor_rows(results):
         lines += ["", "the same alert traffic".ljust(40) + "p50/p99 ms".ljust(18) + "CPU/alert".ljust(12)
-                  + "connect 1,000".ljust(15) + "RSS MB", "-" * 100]  # fmt: skip
+                  + "connect 1,000".ljust(15) + "CPU/connect".ljust(13) + "RSS MB", "-" * 105]  # fmt: skip
         for label, r in floors:
             lines.append(
                 label.ljust(40)
                 + f"{r['latency']['p50_ms']}/{r['latency']['p99_ms']}".ljust(18)
                 + f"{r['server_cpu_ms_per_alert']} ms".ljust(12)
                 + f"{r['connect']['members']['seconds']} s".ljust(15)
+                + f"{r.get('server_cpu_ms_per_connect')} ms".ljust(13)
                 + str(r.get("server_rss_mb_idle_sockets"))
             )
     if compare := results.get("compare"):
@@ -686,6 +748,7 @@ def main(argv: list[str] | None = None) -> int:
         "alerts": scenario_alerts,
         "broadcast": scenario_broadcast,
         "capacity": scenario_capacity,
+        "restart": scenario_restart,
         "scale_out": scenario_scale_out,
         "pages": scenario_pages,
         "compare": scenario_compare,
