@@ -423,7 +423,7 @@ async def restart_storm(
     while len(back_at) < len(holders) and time.perf_counter() < deadline:
         await asyncio.sleep(0.1)
     await asyncio.gather(*fallback)
-    recovered_s = (max(back_at) - killed_at) if len(back_at) == len(holders) else None
+    recovered_s = (max(back_at) - killed_at) if back_at and len(back_at) == len(holders) else None
 
     for leader in leaders:  # a leader's heartbeat brings the whole room: the hands raised meanwhile among it
         if leader.ws is not None:
