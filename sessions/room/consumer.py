@@ -16,6 +16,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import connections
 
 from core import live
 from sessions.room import admission, limit, presence
@@ -46,7 +47,14 @@ HANDSHAKES = ThreadPoolExecutor(max_workers=settings.ROOM_CONNECT_THREADS, threa
 
 def on_handshake_thread(func):
     """database_sync_to_async for a handshake's work: on the handshakes' threads, not the shared one."""
-    return database_sync_to_async(func, thread_sensitive=False, executor=HANDSHAKES)
+
+    def handshake(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        finally:
+            connections.close_all()  # a handshake thread holds no connection between handshakes
+
+    return database_sync_to_async(handshake, thread_sensitive=False, executor=HANDSHAKES)
 
 
 SESSION_ENDED = "The session has ended. Thank you for being here today, and take good care of yourself."
