@@ -7,6 +7,8 @@ live in this one process, so a latency is two readings of the same clock.
 import asyncio
 import contextlib
 import json
+import random
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -134,6 +136,40 @@ async def open_at_rate(peers: list[Peer], *, per_second: float, timeout: float =
     return report
 
 
+# The room page's reconnecting, as static/js/socket.js does it: these steps of back-off, each with ±20 % jitter,
+# from the first step again once a socket has opened; never again after these close codes.
+BACKOFF_S = (1, 2, 4, 8, 15, 30)
+FINAL_CLOSE_CODES = frozenset({4001, 4002, 4003})
+
+
+def backoff_delay(attempt: int) -> float:
+    """static/js/socket.js's scheduleRetry: the attempt's step of the back-off, with jitter."""
+    return BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)] * (0.8 + random.random() * 0.4)
+
+
+async def keep_open(peer: Peer, *, stop: asyncio.Event, on_open: Callable, timeout: float = 60) -> None:
+    """Hold an open peer's socket as the room page does: each time it closes, reconnect with back-off and jitter
+    until it is open again (its first message read). `on_open(peer, at)` after each reconnection. A browser's
+    WebSocket has no handshake time-out of its own, so a slow handshake is waited for (up to `timeout`)."""
+    while not stop.is_set():
+        await asyncio.gather(peer.reader, return_exceptions=True)  # until the socket closes
+        if stop.is_set() or peer.closed_code in FINAL_CLOSE_CODES:
+            return
+        attempt = 0
+        while not stop.is_set():
+            await asyncio.sleep(backoff_delay(attempt))
+            attempt += 1
+            try:
+                await peer.open(timeout=timeout)
+                await asyncio.wait_for(asyncio.shield(peer.first), timeout)
+            except Exception:  # refused (the server is not up yet), or closed before its first message
+                if peer.ws is not None:
+                    peer.ws.transport.abort()
+                continue
+            on_open(peer, time.perf_counter())
+            break
+
+
 async def close_all(peers: list[Peer], *, concurrency: int = 200) -> None:
     gate = asyncio.Semaphore(concurrency)
 
@@ -159,6 +195,48 @@ class PageResponse:
     client_ms: float
     server_ms: float | None
     size: int
+
+
+@dataclass
+class FormPage:
+    """A page holding a form, as a browser has it: its cookies (with the CSRF cookie) and the form's token."""
+
+    cookie: str
+    csrf_token: str
+
+
+async def open_form_page(host: str, port: int, path: str, *, cookie: str, timeout: float = 30) -> FormPage:
+    """GET a page as a browser would, keeping the CSRF cookie it sets and the token its forms carry."""
+    head, body = await _request(host, port, f"GET {path} HTTP/1.1\r\nCookie: {cookie}\r\n", b"", timeout)
+    cookies = [cookie, *re.findall(r"(?im)^set-cookie: (csrftoken=[^;]+)", head)]
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if found is None:
+        raise RuntimeError(f"no form on {path}: {head.splitlines()[0] if head else 'no answer'}")
+    return FormPage(cookie="; ".join(cookies), csrf_token=found.group(1).decode())
+
+
+async def post_form(host: str, port: int, path: str, page: FormPage, fields: dict, *, timeout: float = 10) -> dict:
+    """POST a form as static/js/socket.js's postForm does (asking for JSON); the server's JSON answer."""
+    from urllib.parse import urlencode
+
+    body = urlencode({"csrfmiddlewaretoken": page.csrf_token, **fields}).encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nCookie: {page.cookie}\r\nAccept: application/json\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
+    )
+    _, answer = await _request(host, port, head, body, timeout)
+    return json.loads(answer)
+
+
+async def _request(host: str, port: int, head: str, body: bytes, timeout: float) -> tuple[str, bytes]:
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    try:
+        writer.write(f"{head}Host: {host}\r\nConnection: close\r\n\r\n".encode() + body)
+        data = await asyncio.wait_for(reader.read(), timeout)
+    finally:
+        writer.close()
+    response_head, _, response_body = data.partition(b"\r\n\r\n")
+    return response_head.decode("latin-1"), response_body
 
 
 async def get(host: str, port: int, path: str, *, cookie: str = "", timeout: float = 30) -> PageResponse:

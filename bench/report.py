@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from bench.run import brief_restart, floor_rows
+
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 
@@ -27,6 +29,20 @@ def markdown(data: dict) -> str:
     ]
     for check in data["targets"]:
         lines.append(f"| {check['target']} | {check['figure']} | {'yes' if check['met'] else '**no**'} |")
+    if floors := floor_rows(results):
+        lines += [
+            "",
+            "| the same alert traffic | p50 / p99 | server CPU per alert | connect 1,000 | server CPU per connect "
+            "| RSS |",
+            "|---|---|---|---|---|---|",
+        ]
+        for label, r in floors:
+            lines.append(
+                f"| {label} | {r['latency']['p50_ms']} / {r['latency']['p99_ms']} ms "
+                f"| {r['server_cpu_ms_per_alert']} ms | {r['connect']['members']['seconds']} s "
+                f"| {r.get('server_cpu_ms_per_connect')} ms "
+                f"| {r.get('server_rss_mb_idle_sockets')} MB |"
+            )
     if compare := results.get("compare"):
         lines += [
             "",
@@ -42,6 +58,8 @@ def markdown(data: dict) -> str:
                 f"| {a['server_cpu_ms_per_alert']} ms | {a.get('server_rss_mb_idle_sockets')} MB "
                 f"| {b['steps'][0]['last_member']['p99_ms']} ms | {b['sustained_frames_per_s']} | {per_frame} µs |"
             )
+    if restart := results.get("restart"):
+        lines += ["", f"Restart storm: {brief_restart(restart)}."]
     if scale := results.get("scale_out"):
         one = results.get("broadcast", {}).get("sustained_frames_per_s")
         lines += [

@@ -4,12 +4,23 @@ A scenario never decides pass or fail; bench/run.py compares its figures with th
 """
 
 import asyncio
+import contextlib
 import json
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
 
-from bench.clients import Peer, close_all, get, open_all, open_at_rate, sleep_until
+from bench.clients import (
+    Peer,
+    close_all,
+    get,
+    keep_open,
+    open_all,
+    open_at_rate,
+    open_form_page,
+    post_form,
+    sleep_until,
+)
 from bench.data import Person, Room
 from bench.servers import Server
 from bench.stats import CpuMeter, percentile, summary_ms
@@ -123,13 +134,16 @@ async def alert_latency(
             peer = member_side.peer(room, person, on_message=on_member)
             members.append(peer)
             members_by_key[(room.session_id, person.user_id)] = peer
+    servers = list({id(side.server): side.server for side in (leader_side, member_side)}.values())
     connect_leaders = await open_all(leaders)
+    await settle(servers)
+    cpu_before_connect = sum(s.cpu_seconds() for s in servers)
     connect_members = await open_all(members)
+    await settle(servers)
+    cpu_connect = sum(s.cpu_seconds() for s in servers) - cpu_before_connect  # with the settling's idle seconds
     for peer in members:
         if peer.ws is not None and peer.first.done() and not peer.first.exception():
             idle[peer.session_id].append(peer)
-    servers = list({id(side.server): side.server for side in (leader_side, member_side)}.values())
-    await settle(servers)
     idle_figures = on_idle() if on_idle else {}
 
     planned = int(rate * duration)
@@ -159,6 +173,7 @@ async def alert_latency(
         "sockets": len(leaders) + len(members),
         "traffic_window": [round(traffic_started_at, 1), round(time.time(), 1)],
         "connect": {"leaders": connect_leaders.as_dict(), "members": connect_members.as_dict()},
+        "server_cpu_ms_per_connect": round(cpu_connect * 1000 / max(connect_members.opened, 1), 2),
         "rate_per_s": rate,
         "duration_s": duration,
         "sent": sent,
@@ -325,6 +340,131 @@ async def connect_storm(server: Server, rooms: list[Room], *, count: int, per_se
         "redis_connections_of_server": {"before": baseline, "while_held": held, "after": after},
         "redis_connected_clients_all": {"before": info_before, "after": redis.info("clients")["connected_clients"]},
         "close_and_settle_s": round(time.perf_counter() - closing, 1),
+    }
+
+
+# --- 7: a restart storm -------------------------------------------------------------------------------
+
+
+async def restart_storm(
+    end: Endpoint,
+    restart,
+    rooms: list[Room],
+    *,
+    members_per_room: int,
+    hands_per_room: int,
+    limit_s: float = 60,
+) -> dict:
+    """Kill the server holding every socket mid-session (SIGKILL: no goodbye) and start it again.
+
+    Every socket comes back the way the room page brings it back (back-off with jitter, bench/clients.py:
+    keep_open). Meanwhile `hands_per_room` members of each room raise a hand through the page's HTTP
+    fallback (the socket is down), trying again each second until the server answers, as a person
+    would; once everyone is back, each leader asks for the room again (a heartbeat brings the snapshot)
+    and must see every one of those hands. `restart()` kills the server and starts it on the same port,
+    returning the seconds until it accepts connections again.
+    """
+    host, port = "127.0.0.1", end.server.port
+    snapshots: dict[int, dict] = {}
+
+    def on_leader(peer: Peer, text: str, at: float) -> None:
+        if '"pong"' in text:
+            message = json.loads(text)
+            if message.get("type") == "pong" and message.get("snapshot"):
+                snapshots[peer.session_id] = message["snapshot"]
+
+    leaders = [end.peer(room, room.leader, is_leader=True, on_message=on_leader) for room in rooms]
+    members = [end.peer(room, person) for room in rooms for person in room.members[:members_per_room]]
+    peers = leaders + members
+    connect_leaders = await open_all(leaders)
+    connect_members = await open_all(members)
+    await settle([end.server])
+    raisers = [(room, person) for room in rooms for person in room.members[:hands_per_room]]
+    pages = [
+        await open_form_page(host, port, f"/sessions/{room.session_id}/room/", cookie=person.cookie)
+        for room, person in raisers
+    ]
+
+    stop = asyncio.Event()
+    back_at: list[float] = []
+    holders = [
+        asyncio.create_task(keep_open(p, stop=stop, on_open=lambda _p, at: back_at.append(at)))
+        for p in peers
+        if p.ws is not None
+    ]
+    hands: list[dict] = []
+
+    async def raise_by_http(room: Room, person: Person, page) -> None:
+        started = time.perf_counter()
+        tries = 0
+        while time.perf_counter() - started < limit_s:
+            tries += 1
+            try:
+                answer = await post_form(host, port, f"/sessions/{room.session_id}/room/action/", page,
+                                         {"action": "raise_hand"})  # fmt: skip
+            except (TimeoutError, OSError, ValueError):
+                await asyncio.sleep(1)  # the server is down: the person tries again
+                continue
+            hands.append({"session_id": room.session_id, "user_id": person.user_id, "answer": answer.get("type"),
+                          "code": answer.get("code"), "tries": tries,
+                          "answered_s": round(time.perf_counter() - killed_at, 2)})  # fmt: skip
+            return
+        hands.append({"session_id": room.session_id, "user_id": person.user_id, "answer": None, "tries": tries})
+
+    killed_at = time.perf_counter()
+    restarting = asyncio.create_task(asyncio.to_thread(restart))
+    await asyncio.sleep(0.2)  # the sockets have seen the close: the page's fallback takes over
+    fallback = [
+        asyncio.create_task(raise_by_http(room, person, page))
+        for (room, person), page in zip(raisers, pages, strict=True)
+    ]
+    server_back_s = await restarting
+    deadline = killed_at + limit_s
+    while len(back_at) < len(holders) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.1)
+    await asyncio.gather(*fallback)
+    recovered_s = (max(back_at) - killed_at) if back_at and len(back_at) == len(holders) else None
+
+    for leader in leaders:  # a leader's heartbeat brings the whole room: the hands raised meanwhile among it
+        if leader.ws is not None:
+            with contextlib.suppress(Exception):
+                await leader.send({"type": "ping"})
+    wait_until = time.perf_counter() + 10
+    while len(snapshots) < len(leaders) and time.perf_counter() < wait_until:
+        await asyncio.sleep(0.1)
+    raised_up = {
+        (session_id, a["user_id"])
+        for session_id, snap in snapshots.items()
+        for a in snap["alerts"]
+        if a["kind"] == "hand" and not a["lowered_at"]
+    }
+    done = [h for h in hands if h["answer"] == "done"]
+    seen = [h for h in done if (h["session_id"], h["user_id"]) in raised_up]
+    stop.set()
+    for task in holders:
+        task.cancel()
+    abandon(peers)
+    offsets = sorted(at - killed_at for at in back_at)
+    curve = [[second, sum(1 for o in offsets if o <= second)] for second in range(int(limit_s) + 1)]
+    last = next((n for n, (_, count) in enumerate(curve) if count == len(holders)), len(curve) - 1)
+    return {
+        "sockets": len(holders),
+        "connect": {"leaders": connect_leaders.as_dict(), "members": connect_members.as_dict()},
+        "server_back_s": round(server_back_s, 2),
+        "reconnected": len(back_at),
+        "full_recovery_s": round(recovered_s, 2) if recovered_s is not None else None,
+        "reconnect_p50_s": _r(percentile(offsets, 50)),
+        "reconnect_p95_s": _r(percentile(offsets, 95)),
+        "curve": curve[: last + 2],  # [seconds after the kill, sockets back by then]
+        "hands_by_http": {
+            "sent": len(hands),
+            "answered_done": len(done),
+            "refused": Counter(h.get("code") or "none" for h in hands if h["answer"] != "done"),
+            "seen_by_leaders": len(seen),
+            "lost": len(hands) - len(seen),
+            "tries_max": max((h["tries"] for h in hands), default=0),
+        },
+        "leaders_with_snapshot": len(snapshots),
     }
 
 

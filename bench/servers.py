@@ -96,11 +96,11 @@ class Server:
             self.process.kill()
             self.process.wait(timeout=10)
 
-    def profile(self, seconds: float, out_dir: Path) -> subprocess.Popen | None:
+    def profile(self, seconds: float, out_dir: Path, *, label: str = "") -> subprocess.Popen | None:
         """With BENCH_PROFILE=1, sample this server with py-spy for `seconds` (a developer aid, not part of a run)."""
         if os.environ.get("BENCH_PROFILE") != "1":
             return None
-        path = out_dir / f"profile-{self.name}.txt"
+        path = out_dir / f"profile-{self.name}{'-' + label if label else ''}.txt"
         return subprocess.Popen(
             [str(BIN / "py-spy"), "record", "--pid", str(self.process.pid), "--duration", str(int(seconds)),
              "--format", "raw", "--rate", "200", "--output", str(path), "--nonblocking"],

@@ -393,6 +393,9 @@ if SENTRY_DSN and not TESTING:
 JOIN_WINDOW_MINUTES_BEFORE = envint("JOIN_WINDOW_MINUTES_BEFORE", "15")
 ROOM_MAX_TEXT_LENGTH = 2000
 ROOM_MAX_FRAME_BYTES = 16 * 1024
+# Threads for the room sockets' handshakes (sessions/room/consumer.py); each holds a database connection
+# while it works, so keep it well under DB_POOL_MAX_SIZE.
+ROOM_CONNECT_THREADS = envint("ROOM_CONNECT_THREADS", "4")
 ROOM_RATE_LIMIT_EVENTS = envint("ROOM_RATE_LIMIT_EVENTS", "5")
 ROOM_RATE_LIMIT_SECONDS = 1
 # One person's actions in one room, over every socket and the plain-HTTP fallback (sessions/room/limit.py).

@@ -10,11 +10,13 @@ import contextlib
 import json
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from django.db import connections
 
 from core import live
 from sessions.room import admission, limit, presence
@@ -32,6 +34,28 @@ CLOSE_LEFT = 4003
 # The channel layer (Redis) was lost: the browser reconnects. Like 1013 "try again later", which daphne's
 # websocket library (autobahn) refuses to send: a server may only close with 1000 or 3000-4999.
 CLOSE_TRY_AGAIN = 4013
+
+# Where a handshake's database work runs. Everything else a socket does goes through the one database thread
+# all sockets share (channels.db.database_sync_to_async), one event after another. A handshake is a dozen
+# queries, mostly waiting on PostgreSQL, and after a deploy or a crash every member reconnects at once: on that
+# one thread they queued for many seconds, raised hands behind them. On a few threads of their own the waits
+# overlap (bench/: "authenticated connect"). Each call is whole in itself (its own queries and transaction,
+# connections cleaned up around it), so which thread runs it does not matter; each thread holds a pooled
+# connection while it works, so ROOM_CONNECT_THREADS stays well under DB_POOL_MAX_SIZE.
+HANDSHAKES = ThreadPoolExecutor(max_workers=settings.ROOM_CONNECT_THREADS, thread_name_prefix="room-connect")
+
+
+def on_handshake_thread(func):
+    """database_sync_to_async for a handshake's work: on the handshakes' threads, not the shared one."""
+
+    def handshake(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        finally:
+            connections.close_all()  # a handshake thread holds no connection between handshakes
+
+    return database_sync_to_async(handshake, thread_sensitive=False, executor=HANDSHAKES)
+
 
 SESSION_ENDED = "The session has ended. Thank you for being here today, and take good care of yourself."
 
@@ -65,7 +89,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close()
             return
-        admitted = await database_sync_to_async(self._authorise)()
+        admitted = await on_handshake_thread(self._authorise)()
         if not admitted:
             await self.close()  # before accept: the handshake is refused (HTTP 403)
             return
@@ -81,7 +105,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._leave_groups()
             await self.close()  # the page falls back to plain requests until it can reconnect
             return
-        hello, outcome = await database_sync_to_async(self._enter)()
+        hello, outcome = await on_handshake_thread(self._enter)()
         self.admitted = True
         self.bucket = TokenBucket(settings.ROOM_RATE_LIMIT_EVENTS, settings.ROOM_RATE_LIMIT_SECONDS, time.monotonic)
         await self.accept()
@@ -98,9 +122,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         return True
 
     def _enter(self) -> tuple[dict, Outcome]:
-        outcome = presence.enter(self.room_session, self.membership, channel_name=self.channel_name)
-        hello = snapshot(self.room_session) if self.is_leader else welcome(self.room_session, self.user)
-        return hello, outcome
+        participant, outcome = presence.arrive(self.room_session, self.membership, channel_name=self.channel_name)
+        if self.is_leader:
+            return snapshot(self.room_session), outcome
+        return welcome(self.room_session, self.user, participant=participant), outcome
 
     async def disconnect(self, code):
         if not self.admitted:

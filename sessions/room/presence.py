@@ -18,9 +18,16 @@ from sessions.room.protocol import to_browser
 from sessions.room.snapshot import snapshot
 
 
-@transaction.atomic
 def enter(session: GroupSession, membership: Membership, *, channel_name: str | None = None) -> Outcome:
     """The person opened the room (page or socket): they are present. Idempotent across tabs and processes."""
+    return arrive(session, membership, channel_name=channel_name)[1]
+
+
+@transaction.atomic
+def arrive(
+    session: GroupSession, membership: Membership, *, channel_name: str | None = None
+) -> tuple[RoomParticipant, Outcome]:
+    """`enter`, and their place in the room as it now is (with its session and user), for the welcome."""
     user = membership.user
     now = timezone.now()
     # Without a waiting room everyone may join the call at once: "let in" on arrival, so that the leaders' list
@@ -32,6 +39,7 @@ def enter(session: GroupSession, membership: Membership, *, channel_name: str | 
         defaults={"is_leader": membership.is_leader, "joined_at": now, "admitted_at": admitted_at},
     )
     participant.session = session
+    participant.user = user  # same row: the roster's payload and the welcome read it
     returning = participant.left_at is not None
     if created or returning:
         record_entry(session, user)  # the register counts every route into the room, leaders too
@@ -47,11 +55,11 @@ def enter(session: GroupSession, membership: Membership, *, channel_name: str | 
         participant.is_leader = membership.is_leader
         participant.save(update_fields=["is_leader"])
     if channel_name:
-        RoomConnection.objects.update_or_create(
-            channel_name=channel_name, defaults={"participant": participant, "opened_at": now, "seen_at": now}
-        )
+        # A channel name is new with every socket (only the socket that has it enters with it), so there is no
+        # row to update: one INSERT, where update_or_create cost four round trips (savepoint, lock, insert).
+        RoomConnection.objects.create(participant=participant, channel_name=channel_name, opened_at=now, seen_at=now)
     deliveries = [participant_event(participant)] if created or returning or channel_name else []
-    return Outcome(reply={}, deliveries=deliveries)  # nothing to answer: the page or socket says welcome
+    return participant, Outcome(reply={}, deliveries=deliveries)  # nothing to answer: the page or socket says welcome
 
 
 def heartbeat(seat: Seat, *, channel_name: str) -> Outcome:

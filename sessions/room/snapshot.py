@@ -183,9 +183,11 @@ def urgent_summary(alerts: list[RoomAlert]) -> str:
     return SUMMARY["lead"] + ", ".join(parts) + "." if parts else SUMMARY["none"]
 
 
-def welcome(session: GroupSession, user) -> dict:
-    """What a member's room page needs on (re)connecting: their own state. Two queries."""
-    participant = RoomParticipant.objects.select_related("user").get(session=session, user=user)
+def welcome(session: GroupSession, user, *, participant: RoomParticipant | None = None) -> dict:
+    """What a member's room page needs on (re)connecting: their own state. Two queries, or one when the caller has
+    just written their place in the room (presence.arrive) and passes it."""
+    if participant is None:
+        participant = RoomParticipant.objects.select_related("user").get(session=session, user=user)
     participant.session = session
     state = member_state(participant, hand_raised=hand_is_up(participant))
     return to_browser("welcome", session_id=session.pk, **state)

@@ -44,13 +44,15 @@ def result(tmp_path_factory) -> dict:
 
 
 def test_the_smoke_run_covers_every_scenario(result):
-    assert set(result["results"]) == {"alerts", "floor", "broadcast", "storm", "scale_out", "pages"}
+    expected = {"alerts", "floor", "floor_plain", "broadcast", "storm", "restart", "scale_out", "pages"}
+    assert set(result["results"]) == expected
     assert result["meta"]["plan"]["name"] == "smoke"
     assert result["meta"]["machine_before"]["cores"] >= 1
 
 
 def test_every_alert_sent_is_accounted_for(result):
-    for alerts in (result["results"]["alerts"], result["results"]["floor"], result["results"]["scale_out"]["alerts"]):
+    results = result["results"]
+    for alerts in (results["alerts"], results["floor"], results["floor_plain"], results["scale_out"]["alerts"]):
         assert alerts["sent"] > 0
         assert alerts["received"] + alerts["lost"] == alerts["sent"]
         assert alerts["latency"]["count"] == alerts["received"]
@@ -70,6 +72,16 @@ def test_the_connect_storm_opened_every_socket_and_counted_redis_connections(res
     storm = result["results"]["storm"]
     assert storm["connect"]["opened"] == storm["connections"]
     assert set(storm["redis_connections_of_server"]) == {"before", "while_held", "after"}
+
+
+def test_the_restart_storm_accounts_for_every_socket_and_hand(result):
+    restart, plan = result["results"]["restart"], result["meta"]["plan"]
+    assert restart["sockets"] == plan["rooms"] * (plan["members_per_room"] + 1)
+    assert 0 <= restart["reconnected"] <= restart["sockets"]
+    assert restart["curve"][0][0] == 0
+    hands = restart["hands_by_http"]
+    assert hands["sent"] == plan["rooms"] * plan["restart_hands_per_room"]
+    assert hands["seen_by_leaders"] + hands["lost"] == hands["sent"]
 
 
 def test_every_page_answered_and_has_its_query_counts(result):
