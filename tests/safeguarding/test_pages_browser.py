@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from safeguarding import removals, services
 from safeguarding.models import ContactDetails, Removal
@@ -95,6 +96,6 @@ def test_a_leader_removes_a_member_for_a_while_by_label(live_asgi, browser_conte
     page.get_by_label("We had a 1-1 conversation about this").check()
     page.get_by_role("button", name="Remove from the group").click()
 
-    assert page.get_by_text("has been removed from the group").is_visible()
+    expect(page.get_by_text("has been removed from the group")).to_be_visible()  # waits for the page after the post
     removal = Removal.objects.get()
     assert removal.kind == "temporary" and removal.one_to_one_held and removal.until.year == 2099
